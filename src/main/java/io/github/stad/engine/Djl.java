@@ -1,0 +1,60 @@
+package io.github.stad.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The one place that starts DJL. DJL must stay offline (it would otherwise try to download
+ * engines), must find its PyTorch engine through the context class loader (inside ImageJ that is
+ * not the plugin's loader), and loads native libraries once per JVM.
+ */
+public final class Djl {
+
+	private static volatile Engine engine;
+
+	private Djl() {}
+
+	/** Starts the PyTorch engine once and returns it. */
+	public static Engine engine() {
+		if (engine == null) {
+			synchronized (Djl.class) {
+				if (engine == null) {
+					if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+					if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+					engine = withPluginClassLoader(() -> Engine.getEngine("PyTorch"));
+				}
+			}
+		}
+		return engine;
+	}
+
+	/** The device to compute on: the first GPU when DJL finds one and it is wanted, else the CPU. */
+	public static Device device(boolean useGpu) {
+		Engine e = engine();
+		return useGpu && e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+	}
+
+	/** A one-line description of the engine, for logs and model provenance. */
+	public static String describe() {
+		Engine e = engine();
+		return "DJL " + Engine.getDjlVersion() + ", " + e.getEngineName() + " " + e.getVersion() + ", GPUs: " + e.getGpuCount();
+	}
+
+	/** Runs a DJL call with this library's class loader as the thread's context class loader. */
+	public static <T> T withPluginClassLoader(Callable<T> call) {
+		Thread t = Thread.currentThread();
+		ClassLoader old = t.getContextClassLoader();
+		t.setContextClassLoader(Djl.class.getClassLoader());
+		try {
+			return call.call();
+		} catch (RuntimeException e) {
+			throw e;
+		} catch (Exception e) {
+			throw new IllegalStateException(e.getMessage(), e);
+		} finally {
+			t.setContextClassLoader(old);
+		}
+	}
+}
