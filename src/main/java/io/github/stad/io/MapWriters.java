@@ -1,0 +1,195 @@
+package io.github.stad.io;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import javax.imageio.ImageIO;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.io.FileSaver;
+import ij.io.RoiEncoder;
+import ij.measure.Calibration;
+import io.github.stad.engine.FloatImage;
+
+/** Writes detection results (score maps, overlays, ROI sets, tables); every file is written atomically. */
+public final class MapWriters {
+
+	/** Percentiles used to stretch the gray background of overlays, so a few hot pixels do not flatten it. */
+	static final double LOW_PERCENTILE = 0.5, HIGH_PERCENTILE = 99.5;
+	/** At most this many pixels are sorted to find the percentiles; larger images are sampled evenly. */
+	private static final int PERCENTILE_SAMPLE = 1 << 20;
+
+	private MapWriters() {}
+
+	/** Saves the map as a 32-bit float TIFF (a stack if it has several channels); values are written exactly. */
+	public static void writeFloatTiff(FloatImage map, Path target) throws IOException {
+		writeFloatTiff(map, null, target);
+	}
+
+	/** Like {@link #writeFloatTiff(FloatImage, Path)}, storing the spatial calibration of the input (may be null). */
+	public static void writeFloatTiff(FloatImage map, Calibration cal, Path target) throws IOException {
+		ImagePlus imp = ImagePlusConverter.toImagePlus(map, cal);
+		AtomicFiles.write(target, temp -> {
+			FileSaver saver = new FileSaver(imp);
+			boolean ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(temp.toString()) : saver.saveAsTiff(temp.toString());
+			if (!ok) throw new IOException("Could not write the TIFF " + target + ". Check free disk space and write permission.");
+		});
+	}
+
+	/**
+	 * Saves a PNG of {@code input} in gray (first channel, or the luminance of RGB; stretched between the
+	 * 0.5 and 99.5 percentiles) with the anomaly map blended on top: transparent below {@code low}, then a
+	 * warm colour map (dark red → orange → yellow) that grows more opaque up to {@code high}.
+	 */
+	public static void writeOverlayPng(FloatImage input, float[] map, double low, double high, Path target) throws IOException {
+		int w = input.width(), h = input.height();
+		if (map.length != w * h) throw new IllegalArgumentException("Map length " + map.length + " does not match the image size " + w + "x" + h);
+		if (Double.isNaN(low) || Double.isNaN(high)) throw new IllegalArgumentException("Overlay range is NaN: " + low + " .. " + high);
+		int[] rgb = overlay(input, map, low, high);
+		BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+		img.setRGB(0, 0, w, h, rgb, 0, w);
+		AtomicFiles.write(target, temp -> {
+			if (!ImageIO.write(img, "png", temp.toFile())) throw new IOException("No PNG writer available in this Java runtime");
+		});
+	}
+
+	/** The overlay's packed RGB pixels; package-private for tests. */
+	static int[] overlay(FloatImage input, float[] map, double low, double high) {
+		float[] gray = grayOf(input);
+		double[] range = percentileRange(gray);
+		double lo = range[0], span = range[1] - range[0];
+		double heatSpan = high - low;
+		int[] out = new int[gray.length];
+		for (int i = 0; i < gray.length; i++) {
+			float g = gray[i];
+			double gv = span > 0 ? (g - lo) / span * 255 : 128; // a flat image shows as mid-gray
+			if (!Double.isFinite(gv)) gv = 0;
+			gv = Math.max(0, Math.min(255, gv));
+			double r = gv, gr = gv, b = gv;
+			float v = map[i];
+			if (v >= low) { // false for NaN, so undefined scores stay transparent
+				double t = heatSpan > 0 ? Math.min(1, (v - low) / heatSpan) : 1;
+				double alpha = 0.35 + 0.55 * t;
+				int c = heat(t);
+				r = (1 - alpha) * r + alpha * ((c >> 16) & 0xff);
+				gr = (1 - alpha) * gr + alpha * ((c >> 8) & 0xff);
+				b = (1 - alpha) * b + alpha * (c & 0xff);
+			}
+			out[i] = ((int) Math.round(r) << 16) | ((int) Math.round(gr) << 8) | (int) Math.round(b);
+		}
+		return out;
+	}
+
+	/** Warm colour map for t in [0, 1]: dark red (0) → orange (0.5) → light yellow (1). */
+	static int heat(double t) {
+		double r, g, b;
+		if (t < 0.5) {
+			double u = t / 0.5;
+			r = 170 + u * (255 - 170);
+			g = u * 120;
+			b = 0;
+		} else {
+			double u = (t - 0.5) / 0.5;
+			r = 255;
+			g = 120 + u * (255 - 120);
+			b = u * 90;
+		}
+		return ((int) Math.round(r) << 16) | ((int) Math.round(g) << 8) | (int) Math.round(b);
+	}
+
+	private static float[] grayOf(FloatImage input) {
+		if (input.channels() < 3) return input.channel(0);
+		float[] r = input.channel(0), g = input.channel(1), b = input.channel(2);
+		float[] y = new float[r.length];
+		for (int i = 0; i < y.length; i++) y[i] = (float) (0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i]);
+		return y;
+	}
+
+	/** {low, high} percentiles of the finite values (nearest rank); {0, 0} if there are none. */
+	static double[] percentileRange(float[] values) {
+		int step = Math.max(1, (int) Math.ceil(values.length / (double) PERCENTILE_SAMPLE));
+		float[] sample = new float[(values.length + step - 1) / step];
+		int n = 0;
+		for (int i = 0; i < values.length; i += step) {
+			if (Float.isFinite(values[i])) sample[n++] = values[i];
+		}
+		if (n == 0) return new double[] { 0, 0 };
+		Arrays.sort(sample, 0, n);
+		return new double[] { sample[rank(LOW_PERCENTILE, n)], sample[rank(HIGH_PERCENTILE, n)] };
+	}
+
+	private static int rank(double percentile, int n) {
+		return (int) Math.max(0, Math.min(n - 1, Math.round(percentile / 100.0 * (n - 1))));
+	}
+
+	/**
+	 * Saves an ImageJ ROI set (.zip), as made by the ROI Manager's "Save…", so it can be dragged onto Fiji or
+	 * opened with {@code RoiManager.open}. ROIs without a name are saved (as copies) as "region-1", "region-2", ….
+	 */
+	public static void writeRoiZip(List<Roi> rois, Path target) throws IOException {
+		AtomicFiles.write(target, temp -> {
+			try (OutputStream file = Files.newOutputStream(temp);
+					ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(file));
+					DataOutputStream out = new DataOutputStream(zip)) {
+				RoiEncoder encoder = new RoiEncoder(out);
+				Set<String> used = new HashSet<>();
+				for (int i = 0; i < rois.size(); i++) {
+					Roi roi = rois.get(i);
+					String name = roi.getName();
+					if (name == null || name.isBlank()) {
+						roi = (Roi) roi.clone();
+						name = "region-" + (i + 1);
+						roi.setName(name);
+					}
+					zip.putNextEntry(new ZipEntry(uniqueEntry(name, used)));
+					encoder.write(roi);
+					out.flush();
+					zip.closeEntry();
+				}
+			}
+		});
+	}
+
+	private static String uniqueEntry(String name, Set<String> used) {
+		String base = name.replaceAll("[\\\\/:*?\"<>|]", "_"); // keep entry names valid file names on every OS
+		String entry = base + ".roi";
+		for (int k = 2; !used.add(entry); k++) entry = base + "-" + k + ".roi";
+		return entry;
+	}
+
+	/** Saves rows as UTF-8 CSV (RFC 4180 quoting: fields with commas, quotes, line breaks or edge spaces are quoted). */
+	public static void writeCsv(List<String[]> rows, Path target) throws IOException {
+		AtomicFiles.write(target, temp -> {
+			try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+				for (String[] row : rows) {
+					for (int i = 0; i < row.length; i++) {
+						if (i > 0) out.write(',');
+						out.write(csvField(row[i]));
+					}
+					out.write('\n');
+				}
+			}
+		});
+	}
+
+	static String csvField(String s) {
+		if (s == null) return "";
+		boolean quote = s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
+				|| (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))));
+		return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
+	}
+}
