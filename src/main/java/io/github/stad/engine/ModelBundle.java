@@ -8,15 +8,11 @@ import com.google.gson.JsonParseException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +84,8 @@ public final class ModelBundle {
 			j.teacherSource = s.teacherSource();
 			h.scales.add(j);
 		}
-		writeAtomically(file, out -> {
-			try (ZipOutputStream zip = new ZipOutputStream(out)) {
+		AtomicFiles.write(file, temp -> {
+			try (ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(temp)))) {
 				zip.putNextEntry(new ZipEntry("model.json"));
 				zip.write(GSON.toJson(h).getBytes(StandardCharsets.UTF_8));
 				zip.closeEntry();
@@ -188,28 +184,4 @@ public final class ModelBundle {
 		}
 	}
 
-	/** Something that writes a file's content. */
-	@FunctionalInterface
-	public interface Writer {
-		void write(OutputStream out) throws IOException;
-	}
-
-	/** Writes to a temporary file beside the target, then renames it: a crash never leaves half a file. */
-	public static void writeAtomically(Path target, Writer writer) throws IOException {
-		Path dir = target.toAbsolutePath().getParent();
-		Files.createDirectories(dir);
-		Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-		try {
-			try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp))) {
-				writer.write(out);
-			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-		} finally {
-			Files.deleteIfExists(temp);
-		}
-	}
 }

@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
 public final class ImageSets {
 
 	/** File extensions (lower case) taken as images. */
-	public static final List<String> IMAGE_EXTENSIONS = List.of("tif", "tiff", "png", "jpg", "jpeg", "bmp");
+	private static final String IMAGE_EXTENSIONS = String.join(", ", new java.util.TreeSet<>(ImageFiles.EXTENSIONS));
 
 	/** Labels (any case) that mean "no defect". */
 	public static final Set<String> DEFECT_FREE_LABELS = Set.of("good", "free");
@@ -91,8 +91,8 @@ public final class ImageSets {
 			return fromFolder(path);
 		}
 		if (isCsv(path)) return fromCsv(path, split);
-		if (isImageFile(path)) return List.of(new ImageEntry(path, ""));
-		throw new IllegalArgumentException(path + " is neither a folder, an image (" + String.join(", ", IMAGE_EXTENSIONS)
+		if (ImageFiles.isImage(path)) return List.of(new ImageEntry(path, ""));
+		throw new IllegalArgumentException(path + " is neither a folder, an image (" + IMAGE_EXTENSIONS
 			+ ") nor a .csv file. Give a folder of images or a CSV such as split.csv:train.");
 	}
 
@@ -115,7 +115,7 @@ public final class ImageSets {
 			for (Path p : listImages(sub)) entries.add(new ImageEntry(p, type));
 		}
 		if (entries.isEmpty()) {
-			throw new IllegalArgumentException("No images in " + folder.toAbsolutePath().normalize() + ": looked for " + String.join(", ", IMAGE_EXTENSIONS)
+			throw new IllegalArgumentException("No images in " + folder.toAbsolutePath().normalize() + ": looked for " + IMAGE_EXTENSIONS
 				+ " files in it and in its subfolders (one level down). Point to the folder that holds the images, e.g. .../train/good.");
 		}
 		return entries;
@@ -271,12 +271,6 @@ public final class ImageSets {
 
 	// ------------------------------------------------------------------ small public helpers
 
-	public static boolean isImageFile(Path p) {
-		String name = p.getFileName() == null ? "" : p.getFileName().toString();
-		int dot = name.lastIndexOf('.');
-		return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-	}
-
 	public static boolean isDefectFree(String label) {
 		return label != null && DEFECT_FREE_LABELS.contains(label.strip().toLowerCase(Locale.ROOT));
 	}
@@ -310,7 +304,7 @@ public final class ImageSets {
 
 	private static List<Path> listImages(Path folder) {
 		List<Path> images = new ArrayList<>();
-		for (Path p : list(folder)) if (Files.isRegularFile(p) && isImageFile(p)) images.add(p);
+		for (Path p : list(folder)) if (Files.isRegularFile(p) && ImageFiles.isImage(p)) images.add(p);
 		return images;
 	}
 

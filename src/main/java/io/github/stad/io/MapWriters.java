@@ -1,5 +1,7 @@
 package io.github.stad.io;
 
+import io.github.stad.engine.AtomicFiles;
+
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;

@@ -1,5 +1,7 @@
 package io.github.stad.engine.eval;
 
+import io.github.stad.engine.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.github.stad.engine.eval;
 
+import io.github.stad.engine.AtomicFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

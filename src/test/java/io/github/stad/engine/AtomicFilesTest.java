@@ -1,4 +1,4 @@
-package io.github.stad.io;
+package io.github.stad.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package io.github.stad.io;
+package io.github.stad.engine;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,7 +24,7 @@ public final class AtomicFiles {
 	/**
 	 * Calls {@code writeTemp} with a temporary path in the target's folder (created if needed), then moves
 	 * that file onto {@code target}. The temporary file ends with the target's name, so writers that look
-	 * at the extension still work, and starts with a dot, so {@link ImageFiles#list} skips it.
+	 * at the extension still work, and starts with a dot, so the image folder listing skips it.
 	 * If anything fails the temporary file is deleted and the old target, if any, is left as it was.
 	 */
 	public static void write(Path target, IOConsumer<Path> writeTemp) throws IOException {

@@ -1,0 +1,180 @@
+package io.github.stad.cli;
+
+import io.github.stad.engine.AnomalyModel;
+import io.github.stad.engine.Djl;
+import io.github.stad.engine.ModelBundle;
+import io.github.stad.engine.ModelTrainer;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.TrainingSettings;
+import io.github.stad.engine.eval.EvaluationReport;
+import io.github.stad.io.ImageEntry;
+import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.EvaluateJob;
+import io.github.stad.jobs.ScoreJob;
+import io.github.stad.jobs.Teachers;
+import io.github.stad.jobs.TrainJob;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** `stad` command line: train, score, evaluate, info and demo. Thin: argument parsing and printing only. */
+public final class Main {
+
+	static final String USAGE = """
+			usage: stad <command> [options]
+			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
+			            [--epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 64] [--batch 8]
+			            [--learning-rate 1e-4] [--width 128] [--fpr 0.01] [--cpu]
+			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
+			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
+			  info      --model MODEL.zip
+			  demo      [--out DIR] [--epochs N]   train, score and evaluate on the bundled sample images
+			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
+			""";
+
+	private Main() {}
+
+	public static void main(String[] argv) {
+		System.exit(run(argv, System.out, System.err));
+	}
+
+	/** @return the process exit code: 0 done, 1 failed, 2 usage error, 3 cancelled */
+	static int run(String[] argv, PrintStream out, PrintStream err) {
+		if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+			out.print(USAGE);
+			return argv.length == 0 ? 2 : 0;
+		}
+		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+		Progress progress = new ConsoleProgress(out);
+		try {
+			switch (argv[0]) {
+				case "train" -> train(new Args(rest, Set.of("cpu", "random-teacher")), progress, out);
+				case "score" -> score(new Args(rest, Set.of("cpu")), progress, out);
+				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu")), progress, out);
+				case "info" -> info(new Args(rest, Set.of()), out);
+				case "demo" -> demo(new Args(rest, Set.of("cpu")), progress, out);
+				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
+			}
+			return 0;
+		} catch (Args.UsageException e) {
+			err.println("stad: " + e.getMessage());
+			err.print(USAGE);
+			return 2;
+		} catch (Progress.CancelledException e) {
+			err.println("stad: " + e.getMessage());
+			return 3;
+		} catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+			err.println("stad: error: " + oneLine(e));
+			return 1;
+		}
+	}
+
+	private static String oneLine(Exception e) {
+		String m = e.getMessage();
+		if (e instanceof java.nio.file.NoSuchFileException n && (m == null || m.equals(n.getFile()))) m = "file not found: " + n.getFile();
+		return (m == null ? e.toString() : m).replace('\n', ' ');
+	}
+
+	private static TrainingSettings trainingSettings(Args a) {
+		TrainingSettings d = TrainingSettings.defaults();
+		return new TrainingSettings(a.integers("patch-sizes", d.patchSizes()), a.integer("students", d.students()), a.integer("epochs", d.epochs()),
+				a.integer("seed", (int) d.seed()), a.integer("crop", d.cropSize()), a.integer("batch", d.batchSize()),
+				(float) a.number("learning-rate", d.learningRate()), d.weightDecay(), a.integer("width", d.width()), d.descriptorDim(),
+				a.number("fpr", d.thresholdFpr()), a.integer("tile", d.tileSize()), !a.flag("cpu"));
+	}
+
+	private static void train(Args a, Progress progress, PrintStream out) throws IOException {
+		String normal = a.required("normal"), validation = a.required("validation");
+		Path model = a.path("out");
+		TrainingSettings settings = trainingSettings(a);
+		List<Path> teacherFiles = a.paths("teacher");
+		boolean randomTeacher = a.flag("random-teacher");
+		a.rejectUnknown();
+		List<ImageEntry> normalSet = ImageSets.resolve(normal), validationSet = ImageSets.resolve(validation);
+		out.println("Training on " + normalSet.size() + " normal image(s), validating on " + validationSet.size() + "; " + Djl.describe());
+		ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
+				Teachers.fromFiles(teacherFiles, !randomTeacher), progress);
+		try (AnomalyModel m = outcome.model()) {
+			out.println("Model: " + model + " (threshold " + String.format("%.3f", m.threshold()) + " at " + m.thresholdFpr() * 100 + "% false positives on validation pixels)");
+			for (var e : outcome.losses().entrySet()) {
+				float[] l = e.getValue();
+				out.printf("  %s: loss %.4f -> %.4f over %d steps%n", e.getKey(), l[0], l[l.length - 1], l.length);
+			}
+		}
+	}
+
+	private static void score(Args a, Progress progress, PrintStream out) throws IOException {
+		Path modelFile = a.path("model");
+		String input = a.required("input");
+		Path outDir = a.path("out");
+		ScoreJob.Options o = new ScoreJob.Options(a.number("threshold", Double.NaN), a.integer("min-area", 10), a.integer("tile", 256));
+		boolean gpu = !a.flag("cpu");
+		a.rejectUnknown();
+		List<ImageEntry> inputs = ImageSets.resolve(input);
+		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
+			List<ScoreJob.Row> rows = ScoreJob.run(model, inputs, outDir, o, progress);
+			long flagged = rows.stream().filter(ScoreJob.Row::anomalous).count();
+			long failed = rows.stream().filter(r -> !r.error().isEmpty()).count();
+			out.println("Wrote " + outDir.resolve("scores.csv") + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
+			if (failed == rows.size()) throw new IllegalArgumentException("no image could be scored (see " + outDir.resolve("scores.csv") + ")");
+		}
+	}
+
+	private static void evaluate(Args a, Progress progress, PrintStream out) throws IOException {
+		Path modelFile = a.path("model");
+		String test = a.required("test");
+		String masks = a.optional("masks", null);
+		Path outDir = a.path("out");
+		double maxFpr = a.number("max-fpr", 0.3);
+		int tile = a.integer("tile", 256);
+		boolean gpu = !a.flag("cpu");
+		a.rejectUnknown();
+		List<ImageEntry> tests = ImageSets.resolve(test);
+		if (masks != null) tests = ImageSets.withMasks(tests, Path.of(masks));
+		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
+			EvaluationReport report = EvaluateJob.run(model, tests, outDir, maxFpr, tile, progress);
+			EvaluationReport.Summary s = report.overall();
+			out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
+					s.images(), s.regions(), outDir.resolve("metrics.json"));
+		}
+	}
+
+	private static void info(Args a, PrintStream out) throws IOException {
+		Path modelFile = a.path("model");
+		a.rejectUnknown();
+		for (Map.Entry<String, Object> e : ModelBundle.describe(modelFile).entrySet()) out.println(e.getKey() + ": " + e.getValue());
+	}
+
+	/** The README's first command: the whole workflow on the bundled sample images. */
+	private static void demo(Args a, Progress progress, PrintStream out) throws IOException {
+		Path home = Path.of(System.getProperty("stad.home", "."));
+		Path samples = home.resolve("sample-images");
+		if (!Files.isDirectory(samples)) throw new IllegalArgumentException("sample-images not found under " + home.toAbsolutePath() + "; run the demo from the repository");
+		Path outDir = Path.of(a.optional("out", "demo-output"));
+		String epochs = a.optional("epochs", "20");
+		String cpu = a.flag("cpu") ? "--cpu" : null;
+		a.rejectUnknown();
+		Path model = outDir.resolve("model.zip");
+		String[][] steps = {
+				{ "train", "--normal", samples.resolve("normal").toString(), "--validation", samples.resolve("validation").toString(), "--out", model.toString(),
+						"--patch-sizes", "17,33", "--epochs", epochs },
+				{ "score", "--model", model.toString(), "--input", samples.resolve("test").toString(), "--out", outDir.resolve("maps").toString() },
+				{ "evaluate", "--model", model.toString(), "--test", samples.resolve("test").toString(), "--masks", samples.resolve("ground_truth").toString(),
+						"--out", outDir.resolve("evaluation").toString() } };
+		for (String[] step : steps) {
+			String[] argv = cpu == null ? step : Arrays.copyOf(step, step.length + 1);
+			if (cpu != null) argv[step.length] = cpu;
+			out.println("$ stad " + String.join(" ", argv));
+			int code = run(argv, out, System.err);
+			if (code != 0) throw new IllegalStateException("demo step '" + step[0] + "' failed");
+		}
+		out.println("Demo outputs are in " + outDir.toAbsolutePath());
+	}
+}

@@ -1,0 +1,48 @@
+package io.github.stad.jobs;
+
+import io.github.stad.engine.AnomalyModel;
+import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.eval.EvaluationReport;
+import io.github.stad.engine.eval.ProCurvePlot;
+import io.github.stad.engine.eval.ScoredImage;
+import io.github.stad.io.ImageEntry;
+import io.github.stad.io.ImageReader;
+import io.github.stad.io.ImageSets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Score a test set with ground truth and write {@code metrics.json} and {@code pro_curve.png}. */
+public final class EvaluateJob {
+
+	private EvaluateJob() {}
+
+	/** @param tests entries with masks already matched (defect-free images have none) */
+	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, Progress progress) throws IOException {
+		if (tests.isEmpty()) throw new IllegalArgumentException("No test images");
+		List<ScoredImage> scored = new ArrayList<>();
+		for (int i = 0; i < tests.size(); i++) {
+			progress.checkCancelled();
+			ImageEntry e = tests.get(i);
+			progress.update("Evaluating " + e.image().getFileName() + " (" + (i + 1) + "/" + tests.size() + ")", (double) i / tests.size());
+			FloatImage image = ImageReader.read(e.image());
+			AnomalyModel.Result r = model.score(image, tileSize, Progress.NONE);
+			boolean[] mask = e.hasMask() ? ImageSets.readMask(e.mask(), image.width(), image.height()) : null;
+			String type = e.defectType().isEmpty() ? (mask == null ? "good" : "defect") : e.defectType();
+			scored.add(new ScoredImage(e.image().getFileName().toString(), type, image.width(), image.height(), r.score().channel(0), mask));
+		}
+		progress.update("Computing metrics", 0.99);
+		EvaluationReport report = EvaluationReport.compute(scored, maxFpr);
+		Files.createDirectories(outDir);
+		report.writeJson(outDir.resolve("metrics.json"));
+		if (report.overallCurve() != null) {
+			ProCurvePlot.writePng(report.overallCurve(), maxFpr, "PRO curve (" + tests.size() + " images)", outDir.resolve("pro_curve.png"));
+		}
+		progress.update("Evaluation done", 1);
+		return report;
+	}
+}

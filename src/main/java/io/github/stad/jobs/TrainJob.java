@@ -1,0 +1,60 @@
+package io.github.stad.jobs;
+
+import io.github.stad.engine.AnomalyModel;
+import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.ModelBundle;
+import io.github.stad.engine.ModelTrainer;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.TeacherWeights;
+import io.github.stad.engine.TrainingSettings;
+import io.github.stad.io.ImageEntry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Train from image sets and write the model file: the job behind `stad train` and Train Model…. */
+public final class TrainJob {
+
+	private TrainJob() {}
+
+	/**
+	 * @param normalName and validationName describe the data for the provenance (folder or CSV)
+	 * @return the training outcome; the model is also saved to {@code out}, atomically, and only when training completed
+	 */
+	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
+			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
+		for (ImageEntry e : normal) refuseOverwrite(out, e.image());
+		for (ImageEntry e : validation) refuseOverwrite(out, e.image());
+		List<FloatImage> normalImages = ImageLoading.readAll(normal, "normal", progress);
+		List<FloatImage> validationImages = ImageLoading.readAll(validation, "validation", progress);
+		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, progress);
+	}
+
+	/** Train from images already in memory (Fiji's open images). */
+	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
+			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
+		Map<String, String> provenance = new LinkedHashMap<>();
+		provenance.put("normalData", normalName);
+		provenance.put("validationData", validationName);
+		ModelTrainer.Outcome outcome = ModelTrainer.train(normal, validation, settings, teachers, provenance, progress);
+		ModelBundle.save(outcome.model(), out);
+		progress.log("Model written to " + out);
+		return outcome;
+	}
+
+	static void refuseOverwrite(Path output, Path input) throws IOException {
+		if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
+			throw new IllegalArgumentException(output + " is one of the input images; choose another output file");
+		}
+	}
+
+	/** Closes the model of an outcome (front ends that only wanted the file). */
+	public static void close(ModelTrainer.Outcome outcome) {
+		AnomalyModel m = outcome.model();
+		if (m != null) m.close();
+	}
+}
