@@ -31,7 +31,7 @@ public final class Main {
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 64] [--batch 8]
-			            [--learning-rate 1e-4] [--width 128] [--fpr 0.01] [--cpu]
+			            [--learning-rate 1e-4] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
 			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
 			  info      --model MODEL.zip
@@ -86,7 +86,7 @@ public final class Main {
 		TrainingSettings d = TrainingSettings.defaults();
 		return new TrainingSettings(a.integers("patch-sizes", d.patchSizes()), a.integer("students", d.students()), a.integer("epochs", d.epochs()),
 				a.integer("seed", (int) d.seed()), a.integer("crop", d.cropSize()), a.integer("batch", d.batchSize()),
-				(float) a.number("learning-rate", d.learningRate()), d.weightDecay(), a.integer("width", d.width()), d.descriptorDim(),
+				(float) a.number("learning-rate", d.learningRate()), d.weightDecay(), a.integer("width", d.width()), a.integer("descriptor-dim", d.descriptorDim()),
 				a.number("fpr", d.thresholdFpr()), a.integer("tile", d.tileSize()), !a.flag("cpu"));
 	}
 

@@ -1,0 +1,151 @@
+package io.github.stad.cli;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.Opener;
+import ij.process.ColorProcessor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The command line end to end on the bundled sample images, with a tiny network. */
+class MainTest {
+
+	static final Path SAMPLES = Path.of("sample-images");
+	@TempDir
+	static Path dir;
+	static Path model;
+
+	record Run(int code, String out, String err) {}
+
+	static Run stad(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	static String[] tinyTraining(String normal, String validation, Path out) {
+		return new String[] { "train", "--normal", normal, "--validation", validation, "--out", out.toString(), "--patch-sizes", "17",
+				"--students", "2", "--epochs", "1", "--crop", "32", "--batch", "4", "--width", "4", "--descriptor-dim", "8", "--cpu", "--random-teacher" };
+	}
+
+	@BeforeAll
+	static void trainTinyModel() {
+		model = dir.resolve("model.zip");
+		Run r = stad(tinyTraining(SAMPLES.resolve("normal").toString(), SAMPLES.resolve("validation").toString(), model));
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("RANDOMLY INITIALISED"), "a random teacher must be announced loudly: " + r.out());
+		assertTrue(Files.isRegularFile(model));
+	}
+
+	@Test
+	void scoreWritesMapsOverlaysRoisAndCsv() throws IOException {
+		Path out = dir.resolve("scores");
+		Run r = stad("score", "--model", model.toString(), "--input", SAMPLES.resolve("test").toString(), "--out", out.toString(), "--cpu");
+		assertEquals(0, r.code(), r.err());
+		for (String name : List.of("defect/scratch", "defect/smudge", "good/000")) {
+			ImagePlus map = new Opener().openImage(out.resolve(name + ".tif").toString());
+			assertNotNull(map, name);
+			assertEquals(ImagePlus.GRAY32, map.getType());
+			assertEquals(128, map.getWidth());
+			assertEquals(128, map.getHeight());
+			assertTrue(Files.size(out.resolve(name + "_overlay.png")) > 0);
+			try (ZipFile zip = new ZipFile(out.resolve(name + "_rois.zip").toFile())) {
+				assertTrue(zip.size() >= 0);
+			}
+		}
+		List<String> csv = Files.readAllLines(out.resolve("scores.csv"));
+		assertEquals("image,image_score,anomalous,regions,error", csv.get(0));
+		assertEquals(7, csv.size(), csv.toString());
+	}
+
+	@Test
+	void evaluateWritesMetricsAndProCurve() throws IOException {
+		Path out = dir.resolve("eval");
+		Run r = stad("evaluate", "--model", model.toString(), "--test", SAMPLES.resolve("test").toString(), "--masks", SAMPLES.resolve("ground_truth").toString(),
+				"--out", out.toString(), "--cpu");
+		assertEquals(0, r.code(), r.err());
+		String json = Files.readString(out.resolve("metrics.json"));
+		assertTrue(json.contains("auPro") && json.contains("pixelAuroc") && json.contains("imageAuroc"), json);
+		assertTrue(r.out().contains("AU-PRO@0.30"), r.out());
+		assertNotNull(IJ.openImage(out.resolve("pro_curve.png").toString()));
+	}
+
+	@Test
+	void infoShowsProvenance() {
+		Run r = stad("info", "--model", model.toString());
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("patchSizes: [17]") && r.out().contains("teacher.p17=random"), r.out());
+	}
+
+	@Test
+	void badInputsExitWithOneLineReasons(@TempDir Path tmp) throws IOException {
+		Path empty = Files.createDirectories(tmp.resolve("empty"));
+		Run r = stad(tinyTraining(empty.toString(), SAMPLES.resolve("validation").toString(), tmp.resolve("m.zip")));
+		assertEquals(1, r.code());
+		assertTrue(r.err().startsWith("stad: error: ") && r.err().contains("No images"), r.err());
+		assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+
+		Path corrupt = tmp.resolve("corrupt.zip");
+		Files.writeString(corrupt, "not a zip");
+		r = stad("score", "--model", corrupt.toString(), "--input", SAMPLES.resolve("test").toString(), "--out", tmp.resolve("o").toString());
+		assertEquals(1, r.code());
+		assertTrue(r.err().contains("not a model file"), r.err());
+
+		r = stad("score", "--model", model.toString());
+		assertEquals(2, r.code());
+		assertTrue(r.err().contains("--input is required"), r.err());
+
+		r = stad("score", "--model", model.toString(), "--input", "x", "--out", "y", "--colour", "red");
+		assertEquals(2, r.code());
+		assertTrue(r.err().contains("unknown option --colour"), r.err());
+
+		r = stad("score", "--model", tmp.resolve("nothing.zip").toString(), "--input", SAMPLES.resolve("test").toString(), "--out", tmp.resolve("o").toString());
+		assertEquals(1, r.code());
+		assertTrue(r.err().contains("not found"), r.err());
+	}
+
+	@Test
+	void brokenImagesAreReportedAndTheRestScored(@TempDir Path tmp) throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("test/good/000.png"), in.resolve("fine.png"));
+		Files.writeString(in.resolve("broken.png"), "this is text");
+		IJ.save(new ImagePlus("small", new ij.process.ByteProcessor(10, 10)), in.resolve("small.tif").toString());
+		IJ.save(new ImagePlus("rgb", new ColorProcessor(40, 40)), in.resolve("colour.tif").toString());
+		Path out = tmp.resolve("out");
+		Run r = stad("score", "--model", model.toString(), "--input", in.toString(), "--out", out.toString(), "--cpu");
+		assertEquals(0, r.code(), r.err());
+		String csv = Files.readString(out.resolve("scores.csv"));
+		assertTrue(csv.contains("broken.png") && csv.contains("not a readable"), csv);
+		assertTrue(csv.contains("smaller than the largest patch"), csv);
+		assertTrue(csv.contains("3 channel(s)"), csv);
+		assertTrue(Files.isRegularFile(out.resolve("fine.tif")));
+		assertFalse(Files.exists(out.resolve("broken.tif")));
+	}
+
+	@Test
+	void neverOverwritesAnInput(@TempDir Path tmp) throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		IJ.save(new ImagePlus("x", new ij.process.ByteProcessor(40, 40)), in.resolve("x.tif").toString());
+		byte[] before = Files.readAllBytes(in.resolve("x.tif"));
+		Run r = stad("score", "--model", model.toString(), "--input", in.toString(), "--out", in.toString(), "--cpu");
+		assertEquals(1, r.code());
+		assertTrue(r.err().contains("is one of the input images"), r.err());
+		assertArrayEquals(before, Files.readAllBytes(in.resolve("x.tif")));
+
+		r = stad(tinyTraining(SAMPLES.resolve("normal").toString(), SAMPLES.resolve("validation").toString(), SAMPLES.resolve("normal/000.png").toAbsolutePath()));
+		assertEquals(1, r.code());
+		assertTrue(r.err().contains("is one of the input images"), r.err());
+	}
+}
