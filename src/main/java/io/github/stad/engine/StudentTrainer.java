@@ -4,10 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -42,10 +39,7 @@ final class StudentTrainer {
 		DescriptorNet student = DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), random.nextLong());
 		List<NDArray> params = student.parameters();
 		student.setTrainable(true);
-		Optimizer adam = Optimizer.adam()
-				.optLearningRateTracker(Tracker.fixed(settings.learningRate()))
-				.optWeightDecays(settings.weightDecay())
-				.build();
+		Adam adam = new Adam(params, settings.learningRate(), settings.weightDecay(), student.manager());
 		Engine engine = Djl.engine();
 		float[] losses = new float[steps];
 		int[] imageIndex = new int[batch], x0 = new int[batch], y0 = new int[batch];
@@ -68,13 +62,7 @@ final class StudentTrainer {
 						collector.backward(loss);
 						losses[step] = loss.getFloat();
 					}
-					for (int i = 0; i < params.size(); i++) {
-						NDArray parameter = params.get(i);
-						try (NDArray gradient = parameter.getGradient()) {
-							adam.update("p" + i, parameter, gradient);
-							gradient.muli(0); // PyTorch accumulates gradients
-						}
-					}
+					adam.step();
 				}
 				if (!Float.isFinite(losses[step])) throw new IllegalStateException("Student training diverged (loss " + losses[step] + " at step " + step + "); try a lower learning rate");
 				progress.update(String.format("p=%d student: step %d/%d, loss %.4f", arch.patchSize(), step + 1, steps, losses[step]), (step + 1.0) / steps);
@@ -85,11 +73,5 @@ final class StudentTrainer {
 		} finally {
 			if (!ok) student.close();
 		}
-	}
-
-	static List<Float> asList(float[] values) {
-		List<Float> out = new ArrayList<>(values.length);
-		for (float v : values) out.add(v);
-		return out;
 	}
 }

@@ -43,7 +43,17 @@ public final class TeacherFile {
 
 	private TeacherFile() {}
 
+	/** Writes one more zip entry (checkpoints add their training state). */
+	@FunctionalInterface
+	public interface EntryWriter {
+		void write(java.io.OutputStream out) throws IOException;
+	}
+
 	public static void save(Architecture arch, List<float[]> weights, Map<String, String> provenance, Path file) throws IOException {
+		save(arch, weights, provenance, Map.of(), file);
+	}
+
+	public static void save(Architecture arch, List<float[]> weights, Map<String, String> provenance, Map<String, EntryWriter> extras, Path file) throws IOException {
 		Header h = new Header();
 		h.format = FORMAT;
 		h.formatVersion = FORMAT_VERSION;
@@ -60,6 +70,11 @@ public final class TeacherFile {
 				zip.putNextEntry(new ZipEntry("weights.bin"));
 				WeightsCodec.write(weights, zip);
 				zip.closeEntry();
+				for (Map.Entry<String, EntryWriter> extra : extras.entrySet()) {
+					zip.putNextEntry(new ZipEntry(extra.getKey()));
+					extra.getValue().write(zip);
+					zip.closeEntry();
+				}
 			}
 		});
 	}

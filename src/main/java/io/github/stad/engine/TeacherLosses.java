@@ -1,0 +1,45 @@
+package io.github.stad.engine;
+
+import ai.djl.ndarray.NDArray;
+
+/** The three teacher-pretraining losses of METHOD.md, on batches of descriptors [N, d]. */
+public final class TeacherLosses {
+
+	private TeacherLosses() {}
+
+	/**
+	 * Metric learning with in-triplet hard negative mining and anchor swap:
+	 * mean over the batch of max(0, δ + δ⁺ − δ⁻), δ⁺ = ‖a − p‖², δ⁻ = min(‖a − n‖², ‖p − n‖²).
+	 */
+	public static NDArray triplet(NDArray anchor, NDArray positive, NDArray negative, float margin) {
+		NDArray dPos = anchor.sub(positive).square().sum(new int[] { 1 });
+		NDArray dNeg = anchor.sub(negative).square().sum(new int[] { 1 }).minimum(positive.sub(negative).square().sum(new int[] { 1 }));
+		return dPos.sub(dNeg).add(margin).maximum(0f).mean();
+	}
+
+	/**
+	 * Descriptor compactness: Σ_{i≠j} c_ij of the correlation matrix of the batch's descriptors
+	 * (dimensions as variables, batch entries as observations).
+	 */
+	public static NDArray compactness(NDArray descriptors) {
+		long n = descriptors.getShape().get(0);
+		NDArray centred = descriptors.sub(descriptors.mean(new int[] { 0 }, true));
+		NDArray covariance = centred.transpose().matMul(centred).div(Math.max(1, n - 1));
+		NDArray std = covariance.diagonal().add(1e-8f).sqrt();
+		NDArray correlation = covariance.div(std.reshape(-1, 1)).div(std.reshape(1, -1));
+		return correlation.sum().sub(correlation.diagonal().sum());
+	}
+
+	/** Knowledge distillation: mean over the batch of ‖decoded − target‖². */
+	public static NDArray distillation(NDArray decoded, NDArray target) {
+		return decoded.sub(target).square().sum(new int[] { 1 }).mean();
+	}
+
+	/** Fraction of triplets whose positive is closer to the anchor than the negative (a quality check). */
+	public static double tripletAccuracy(NDArray anchor, NDArray positive, NDArray negative) {
+		NDArray dPos = anchor.sub(positive).square().sum(new int[] { 1 });
+		NDArray dNeg = anchor.sub(negative).square().sum(new int[] { 1 });
+		return dPos.lt(dNeg).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
+	}
+
+}
