@@ -5,6 +5,8 @@ import io.github.stad.engine.Djl;
 import io.github.stad.engine.ModelBundle;
 import io.github.stad.engine.ModelTrainer;
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.TeacherSettings;
+import io.github.stad.engine.TeacherTrainer;
 import io.github.stad.engine.TrainingSettings;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.io.ImageEntry;
@@ -12,6 +14,7 @@ import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.EvaluateJob;
 import io.github.stad.jobs.ScoreJob;
 import io.github.stad.jobs.Teachers;
+import io.github.stad.jobs.TrainTeacherJob;
 import io.github.stad.jobs.TrainJob;
 
 import java.io.IOException;
@@ -24,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** `stad` command line: train, score, evaluate, info and demo. Thin: argument parsing and printing only. */
+/** `stad` command line: train, score, evaluate, train-teacher, info and demo. Thin: argument parsing and printing only. */
 public final class Main {
 
 	static final String USAGE = """
@@ -34,6 +37,8 @@ public final class Main {
 			            [--learning-rate 1e-4] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
 			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
+			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
+			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 1] [--seed S] [--resume FILE] [--batch 64] [--checkpoint-every 100] [--cpu]
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--epochs N]   train, score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
@@ -58,6 +63,7 @@ public final class Main {
 				case "train" -> train(new Args(rest, Set.of("cpu", "random-teacher")), progress, out);
 				case "score" -> score(new Args(rest, Set.of("cpu")), progress, out);
 				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu")), progress, out);
+				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
 				case "demo" -> demo(new Args(rest, Set.of("cpu")), progress, out);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
@@ -144,6 +150,27 @@ public final class Main {
 			out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
 					s.images(), s.regions(), outDir.resolve("metrics.json"));
 		}
+	}
+
+	private static void trainTeacher(Args a, Progress progress, PrintStream out) throws IOException {
+		String images = a.required("images");
+		int p = a.integer("patch-size", -1);
+		if (p < 0) throw new Args.UsageException("--patch-size is required (17, 33 or 65)");
+		Path file = a.path("out");
+		TeacherSettings d = TeacherSettings.defaults(p);
+		String distill = a.optional("distill", null);
+		TeacherSettings s = new TeacherSettings(p, a.integer("width", d.width()), a.integer("descriptor-dim", d.descriptorDim()), a.integer("iterations", d.iterations()),
+				a.integer("batch", d.batchSize()), (float) a.number("learning-rate", d.learningRate()), d.weightDecay(),
+				(float) a.number("lambda-k", distill == null ? 0 : 1), (float) a.number("lambda-m", d.lambdaM()), (float) a.number("lambda-c", d.lambdaC()),
+				d.margin(), d.maxShift(), d.brightness(), d.noiseStd(), a.integer("seed", (int) d.seed()), a.integer("checkpoint-every", d.checkpointEvery()), !a.flag("cpu"));
+		int distillSize = a.integer("distill-input-size", 224);
+		String resume = a.optional("resume", null);
+		a.rejectUnknown();
+		List<ImageEntry> set = ImageSets.resolve(images);
+		out.println("Pretraining a p=" + p + " teacher on " + set.size() + " image(s); " + Djl.describe());
+		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, distill, distillSize, file, resume == null ? null : Path.of(resume), progress);
+		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
+		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
 	}
 
 	private static void info(Args a, PrintStream out) throws IOException {

@@ -149,19 +149,33 @@ public final class DescriptorNet implements AutoCloseable {
 		}
 		int conv = 0, convCount = weights.size(), pools = 0;
 		for (Architecture.Layer l : arch.layers()) {
+			NDArray next;
 			if (l.pooling()) {
-				x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), false);
-				x = splitPhases(x);
+				try (NDArray pooled = Pool.maxPool2d(x, new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), false)) {
+					next = splitPhases(pooled);
+				}
 				pools++;
 			} else {
-				x = Conv2d.conv2d(x, weights.get(conv), biases.get(conv)).singletonOrThrow();
+				next = Conv2d.conv2d(x, weights.get(conv), biases.get(conv)).singletonOrThrow();
 				conv++;
-				if (conv < convCount) x = Activation.leakyRelu(x, Architecture.LEAKY_SLOPE);
+				if (conv < convCount) {
+					NDArray activated = Activation.leakyRelu(next, Architecture.LEAKY_SLOPE);
+					next.close();
+					next = activated;
+				}
 			}
+			// Free each activation once used: otherwise all of them live until the caller's manager closes,
+			// which for a 512² tile is gigabytes. Autograd keeps its own references when training.
+			if (x != padded) x.close();
+			x = next;
 		}
-		x = mergePhases(x, pools, n);
+		NDArray merged = mergePhases(x, pools, n);
+		if (merged != x) x.close();
+		x = merged;
 		if (x.getShape().get(2) != outH || x.getShape().get(3) != outW) {
-			x = x.get(":, :, 0:" + outH + ", 0:" + outW);
+			NDArray cropped = x.get(":, :, 0:" + outH + ", 0:" + outW);
+			x.close();
+			x = cropped;
 		}
 		return x;
 	}

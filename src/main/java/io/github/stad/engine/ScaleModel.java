@@ -71,9 +71,16 @@ public final class ScaleModel implements AutoCloseable {
 					NDArray sumPred = null, sumNormSq = null;
 					for (DescriptorNet student : students) {
 						NDArray pred = student.dense(x, th, tw);
-						NDArray normSq = pred.square().sum(new int[] { 1 });
-						sumPred = sumPred == null ? pred : sumPred.add(pred);
-						sumNormSq = sumNormSq == null ? normSq : sumNormSq.add(normSq);
+						try (NDArray squared = pred.square()) {
+							NDArray normSq = squared.sum(new int[] { 1 });
+							sumNormSq = sumNormSq == null ? normSq : sumNormSq.addi(normSq);
+						}
+						if (sumPred == null) {
+							sumPred = pred;
+						} else {
+							sumPred.addi(pred);
+							pred.close();
+						}
 					}
 					NDArray mean = sumPred.div(m);
 					float[] e = mean.sub(target).square().sum(new int[] { 1 }).toFloatArray();

@@ -1,0 +1,45 @@
+package io.github.stad.jobs;
+
+import io.github.stad.engine.Djl;
+import io.github.stad.engine.Distiller;
+import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.TeacherSettings;
+import io.github.stad.engine.TeacherTrainer;
+import io.github.stad.engine.TorchScriptDistiller;
+import io.github.stad.io.ImageEntry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Pretrain a teacher on a folder of photographs: the job behind `stad train-teacher` and Train Teacher…. */
+public final class TrainTeacherJob {
+
+	private TrainTeacherJob() {}
+
+	/**
+	 * @param distill   TorchScript file / model folder / URL of the network to distil from, or null
+	 * @param resume    checkpoint to continue from, or null
+	 */
+	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String distill, int distillInputSize,
+			Path out, Path resume, Progress progress) throws IOException {
+		for (ImageEntry e : images) TrainJob.refuseOverwrite(out, e.image());
+		List<FloatImage> photos = ImageLoading.readAll(images, "teacher training", progress);
+		Map<String, String> provenance = new LinkedHashMap<>();
+		provenance.put("data", imagesName + " (" + photos.size() + " images)");
+		provenance.put("engine", Djl.describe());
+		provenance.put("settings", settings.toString());
+		Distiller distiller = distill == null ? null : new TorchScriptDistiller(distill, distillInputSize, 255f, Djl.device(settings.useGpu()));
+		try {
+			if (distill != null) provenance.put("distilledFrom", distill);
+			TeacherTrainer.Result r = TeacherTrainer.train(photos, settings, distiller, out, resume, provenance, progress);
+			progress.log("Teacher written to " + out);
+			return r;
+		} finally {
+			if (distiller != null) distiller.close();
+		}
+	}
+}
