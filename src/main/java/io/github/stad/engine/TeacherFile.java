@@ -110,14 +110,40 @@ public final class TeacherFile {
 		return build(h, weights, name);
 	}
 
-	/** The shipped default teacher for a patch size and channel count, or null if none is shipped. */
+	/**
+	 * The shipped default teacher for a patch size and channel count, or null if none is shipped.
+	 * The teachers are trained on the luminance of photographs; for RGB input the gray teacher's
+	 * first layer is spread over the three channels (weights / 3), so an RGB image gets exactly the
+	 * descriptors of its mean intensity (R + G + B) / 3.
+	 */
 	public static TeacherWeights defaultTeacher(int patchSize, int inputChannels) throws IOException {
-		String name = "/teachers/teacher-p" + patchSize + "-" + (inputChannels == 1 ? "gray" : "rgb") + ".zip";
+		String name = "/teachers/teacher-p" + patchSize + "-gray.zip";
 		InputStream in = TeacherFile.class.getResourceAsStream(name);
 		if (in == null) return null;
+		TeacherWeights gray;
 		try (in) {
-			return load(in, "default teacher " + name.substring(name.lastIndexOf('/') + 1));
+			gray = load(in, "default teacher " + name.substring(name.lastIndexOf('/') + 1));
 		}
+		if (inputChannels == 1) return gray;
+		if (inputChannels != 3) return null;
+		return toRgb(gray);
+	}
+
+	/** An RGB teacher computing the gray teacher on (R + G + B) / 3. */
+	static TeacherWeights toRgb(TeacherWeights gray) {
+		Architecture g = gray.architecture();
+		Architecture rgb = new Architecture(g.patchSize(), 3, g.width(), g.descriptorDim());
+		List<float[]> weights = new java.util.ArrayList<>(gray.weights());
+		float[] first = weights.get(0); // [out, 1, k, k] → [out, 3, k, k]
+		int out = rgb.layers().get(0).outChannels(), kk = first.length / out;
+		float[] spread = new float[first.length * 3];
+		for (int o = 0; o < out; o++) {
+			for (int c = 0; c < 3; c++) {
+				for (int i = 0; i < kk; i++) spread[(o * 3 + c) * kk + i] = first[o * kk + i] / 3f;
+			}
+		}
+		weights.set(0, spread);
+		return new TeacherWeights(rgb, weights, gray.source() + " (on the mean of R, G, B)");
 	}
 
 	private static Header parse(String json, String name) throws IOException {

@@ -54,6 +54,8 @@ public final class TorchScriptDistiller implements Distiller {
 		}
 		try {
 			this.model = Djl.withPluginClassLoader(() -> criteria.build().loadModel());
+		} catch (ai.djl.engine.EngineException e) {
+			throw new IOException("Cannot load the distillation model " + source + " (" + e.getMessage() + "); it must be TorchScript (torch.jit.save)", e);
 		} catch (IllegalStateException e) {
 			Throwable cause = e.getCause() == null ? e : e.getCause();
 			if (cause instanceof ModelNotFoundException || cause instanceof MalformedModelException || cause instanceof IOException || cause instanceof ai.djl.engine.EngineException) {

@@ -134,4 +134,29 @@ class TeacherTrainingTest {
 		e = assertThrows(IllegalArgumentException.class, () -> TeacherTrainer.train(photos(), tiny().withLambdas(1, 1, 1), null, null, null, Map.of(), Progress.NONE));
 		assertTrue(e.getMessage().contains("--distill"), e.getMessage());
 	}
+
+	@Test
+	void distillationTrainsAgainstATorchScriptNetwork() throws Exception {
+		Path model = Path.of(getClass().getResource("/distill/tiny_features.pt").toURI());
+		try (TorchScriptDistiller p = new TorchScriptDistiller(model.toString(), 32, 255f, Device.cpu())) {
+			assertEquals(16, p.outputDim());
+			TeacherTrainer.Result r = TeacherTrainer.train(photos(), tiny().withLambdas(1, 0, 0).withIterations(40), p, null, null, Map.of(), Progress.NONE);
+			double first = 0, last = 0;
+			for (int i = 0; i < 5; i++) {
+				first += r.losses().get(i)[1];
+				last += r.losses().get(r.losses().size() - 1 - i)[1];
+			}
+			assertTrue(first > 0 && last < 0.7 * first, "Lk should fall: " + first / 5 + " -> " + last / 5);
+		}
+	}
+
+	@Test
+	void aMissingOrForeignDistillationModelIsRefused(@TempDir Path dir) throws IOException {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TorchScriptDistiller(dir.resolve("none.pt").toString(), 224, 255f, Device.cpu()));
+		assertTrue(e.getMessage().contains("not found"), e.getMessage());
+		Path junk = dir.resolve("junk.pt");
+		java.nio.file.Files.writeString(junk, "not a model");
+		Exception e2 = assertThrows(Exception.class, () -> new TorchScriptDistiller(junk.toString(), 224, 255f, Device.cpu()).close());
+		assertTrue(e2.getMessage() != null && e2.getMessage().contains("junk.pt"), e2.getMessage());
+	}
 }

@@ -1,0 +1,81 @@
+package io.github.stad.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.InputStream;
+import java.util.Random;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The default teachers shipped in the jar load, compute what the trainer computed, and give useful descriptors. */
+class ShippedTeachersTest {
+
+	@ParameterizedTest
+	@ValueSource(ints = { 17, 33, 65 })
+	void shippedTeacherReproducesItsCheckDescriptorAndIsInformative(int p) throws Exception {
+		TeacherWeights t = TeacherFile.defaultTeacher(p, 1);
+		assertNotNull(t, "no default teacher shipped for p=" + p);
+		assertEquals(Architecture.standard(p, 1), t.architecture());
+		float[] expected = checkDescriptor(p);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet net = DescriptorNet.fromWeights(t.architecture(), t.weights(), m, Device.cpu())) {
+			// The fixed input the pretraining script recorded its output for: x[i,j] = sin(0.3 i + 0.7 j).
+			float[] input = new float[p * p];
+			for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) input[i * p + j] = (float) Math.sin(0.3 * i + 0.7 * j);
+			float[] actual = net.patch(m.create(input, new Shape(1, 1, p, p))).toFloatArray();
+			double scale = 0;
+			for (float v : expected) scale = Math.max(scale, Math.abs(v));
+			for (int k = 0; k < expected.length; k++) assertEquals(expected[k], actual[k], 1e-3 * scale + 1e-5, "descriptor " + k);
+
+			// Finite and not constant over different patches.
+			Random r = new Random(p);
+			float[] patches = new float[8 * p * p];
+			for (int i = 0; i < patches.length; i++) patches[i] = (float) r.nextGaussian();
+			float[] d = net.patch(m.create(patches, new Shape(8, 1, p, p))).toFloatArray();
+			double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
+			for (float v : d) {
+				assertTrue(Float.isFinite(v));
+				min = Math.min(min, v);
+				max = Math.max(max, v);
+			}
+			assertTrue(max - min > 1e-2, "descriptors should vary: " + min + ".." + max);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 17 })
+	void rgbDefaultTeacherSeesTheMeanOfTheChannels(int p) throws Exception {
+		TeacherWeights gray = TeacherFile.defaultTeacher(p, 1), rgb = TeacherFile.defaultTeacher(p, 3);
+		assertEquals(3, rgb.architecture().inputChannels());
+		Random r = new Random(1);
+		float[] planes = new float[3 * p * p], mean = new float[p * p];
+		for (int i = 0; i < planes.length; i++) planes[i] = (float) r.nextGaussian();
+		for (int i = 0; i < p * p; i++) mean[i] = (planes[i] + planes[p * p + i] + planes[2 * p * p + i]) / 3f;
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet g = DescriptorNet.fromWeights(gray.architecture(), gray.weights(), m, Device.cpu());
+				DescriptorNet c = DescriptorNet.fromWeights(rgb.architecture(), rgb.weights(), m, Device.cpu())) {
+			assertArrayEquals(g.patch(m.create(mean, new Shape(1, 1, p, p))).toFloatArray(), c.patch(m.create(planes, new Shape(1, 3, p, p))).toFloatArray(), 1e-4f);
+		}
+	}
+
+	private static float[] checkDescriptor(int p) throws Exception {
+		try (InputStream in = TeacherFile.class.getResourceAsStream("/teachers/teacher-p" + p + "-gray.zip"); ZipInputStream zip = new ZipInputStream(in)) {
+			for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+				if (e.getName().equals("teacher.json")) {
+					String csv = JsonParser.parseString(new String(zip.readAllBytes())).getAsJsonObject().getAsJsonObject("provenance").get("checkDescriptor").getAsString();
+					String[] parts = csv.split(",");
+					float[] v = new float[parts.length];
+					for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i]);
+					return v;
+				}
+			}
+		}
+		throw new AssertionError("no teacher.json");
+	}
+}
