@@ -73,7 +73,7 @@ public abstract class StadCommand extends DynamicCommand {
 		if (e instanceof OutOfMemoryError) {
 			return "Out of memory. Give ImageJ more memory (Edit > Options > Memory & Threads), or use a smaller tile_size or smaller images.";
 		}
-		if (e instanceof NoSuchFileException n && (n.getMessage() == null || n.getMessage().equals(n.getFile()))) return "File not found: " + n.getFile();
+		if (e instanceof NoSuchFileException n) return n.getReason() != null ? n.getReason() : "File not found: " + n.getFile();
 		if (e instanceof UncheckedIOException u) return message(u.getCause());
 		String m = e.getMessage();
 		if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
