@@ -7,7 +7,7 @@
 set -uo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$(mktemp -d /tmp/stad-acceptance.XXXXXX)}"
-timeout_s="${STAD_MACRO_TIMEOUT:-600}"
+timeout_s="${STAD_MACRO_TIMEOUT:-300}"  # a macro error shows a modal dialog even in -batch: the timeout ends it
 cd "$home"
 
 for tool in imagej xvfb-run java; do
@@ -72,6 +72,16 @@ run_macro 03_segment "$args"
 # The batch folder has a broken file: the batch must report it and go on, so the log has a "skipped" warning, not an error.
 run_macro 04_batch "$args input=$work/batch-in"
 run_macro 05_evaluate "$args"
+
+# A failing step must stop its macro with one clear log line (no dialog, no hang, no stack trace).
+echo "acceptance: a failing command in a macro"
+printf 'run("Detect Anomalies...", "model_file=[%s/missing.zip] image_file=[%s]");\nprint("after the failure");\n' "$work" "$home/sample-images/test/good/000.png" > "$work/failing.ijm"
+timeout -k 10 120 xvfb-run -a imagej -b "$work/failing.ijm" > "$work/failing.log" 2>&1 < /dev/null
+if grep -q "^ERROR: Detect Anomalies: Model file not found" "$work/failing.log" && ! grep -q "after the failure" "$work/failing.log" && ! grep -q "at io.github" "$work/failing.log"; then
+  passed=$((passed + 1))
+else
+  echo "acceptance: FAIL a failed command did not stop the macro with one error line"; sed 's/^/    /' "$work/failing.log" | tail -20; failed=$((failed + 1))
+fi
 
 # Check the written files with Java (TIFF bit depth and size, ROI zips, CSV tables, metrics).
 echo "acceptance: checking the outputs in $out"

@@ -118,7 +118,7 @@ public final class ModelTrainer {
 			teacher = DescriptorNet.random(a, manager, device, settings.seed() * 7919 + p);
 			source = "random (untrained teacher: anomaly maps will be poor)";
 			progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
-					+ "Results will be much worse than with a pretrained teacher; give one with --teacher.");
+					+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
 		}
 		Architecture arch = teacher.architecture();
 		int d = arch.descriptorDim();

@@ -22,9 +22,9 @@ final class LossPlot implements AutoCloseable {
 
 	private LossPlot(String title) { this.title = title; }
 
-	/** A plot only for a person at the GUI; null in macros, batch mode and headless. */
+	/** A plot only where windows are shown; null in batch mode and headless. */
 	static LossPlot openIfInteractive(String title) {
-		return StadCommand.isInteractive() ? new LossPlot(title) : null;
+		return StadCommand.hasGui() ? new LossPlot(title) : null;
 	}
 
 	/** The same progress, plus the loss of every step drawn here. */

@@ -37,7 +37,7 @@ public class ModelInfoCommand extends StadCommand {
 			}
 		}
 		info = text.toString();
-		if (isInteractive()) new TextWindow("Model Info: " + model_file.getName(), "key\tvalue", info, 640, 480);
+		if (hasGui()) new TextWindow("Model Info: " + model_file.getName(), "key\tvalue", info, 640, 480);
 		else for (String line : info.split("\n")) log.info(title() + ": " + line.replace('\t', ' ').replaceFirst(" ", ": "));
 	}
 }

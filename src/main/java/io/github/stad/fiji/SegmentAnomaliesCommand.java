@@ -128,7 +128,7 @@ public class SegmentAnomaliesCommand extends StadCommand {
 				regions_table.show(REGIONS_TABLE);
 				images_table.show(IMAGES_TABLE);
 			}
-			if (isInteractive() && !rois.isEmpty()) {
+			if (hasGui() && !rois.isEmpty()) {
 				RoiManager manager = RoiManager.getRoiManager(); // only here: the ROI Manager throws in a headless JVM
 				for (Roi roi : rois) manager.addRoi(roi);
 			}

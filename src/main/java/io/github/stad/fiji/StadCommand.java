@@ -83,9 +83,14 @@ public abstract class StadCommand extends DynamicCommand {
 		return m.replace('\n', ' ');
 	}
 
-	/** A person at a GUI, not a macro, a script in batch mode or a headless JVM. */
+	/** A person at a GUI, not a macro, a script in batch mode or a headless JVM: errors get a dialog. */
 	static boolean isInteractive() {
-		return !GraphicsEnvironment.isHeadless() && IJ.getInstance() != null && !IJ.isMacro() && !Interpreter.isBatchMode();
+		return hasGui() && !IJ.isMacro();
+	}
+
+	/** ImageJ's window is up and windows are shown (also while a macro runs, unless in batch mode). */
+	static boolean hasGui() {
+		return !GraphicsEnvironment.isHeadless() && IJ.getInstance() != null && !Interpreter.isBatchMode();
 	}
 
 	/** Whether showing an image or table means something: a GUI, or a macro in batch mode that reads it back. */
@@ -114,8 +119,8 @@ public abstract class StadCommand extends DynamicCommand {
 
 			@Override
 			public void log(String message) {
-				if (message.startsWith("WARNING")) log.warn(message);
-				else log.info(message);
+				if (message.startsWith("WARNING: ")) log.warn(title() + ": " + message.substring("WARNING: ".length()));
+				else log.info(title() + ": " + message);
 			}
 		};
 	}

@@ -119,6 +119,20 @@ class CommandsTest {
 	}
 
 	@Test
+	void theMacroReferenceDocumentsEveryCommandAndParameter() throws Exception {
+		String doc = Files.readString(Path.of("docs/macro-reference.md"));
+		for (CommandInfo info : context.service(CommandService.class).getCommands()) {
+			if (!info.getClassName().startsWith("io.github.stad.fiji.")) continue;
+			assertTrue(doc.contains("## " + info.getTitle()), "no section for " + info.getTitle());
+			for (ModuleItem<?> item : info.inputs()) {
+				if (org.scijava.service.Service.class.isAssignableFrom(item.getType()) || item.getType() == Context.class) continue;
+				assertTrue(doc.contains("`" + item.getName() + "`"), info.getTitle() + ": " + item.getName() + " is not documented");
+			}
+			for (ModuleItem<?> item : info.outputs()) assertTrue(doc.contains("`" + item.getName() + "`"), info.getTitle() + ": output " + item.getName() + " is not documented");
+		}
+	}
+
+	@Test
 	void detectOnAFileGivesA32BitMapOfTheSameSizeAndAnImgLib2Image() throws Exception {
 		Module m = run(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/defect/scratch.png")));
 		assertNotCanceled(m);
