@@ -19,7 +19,7 @@ import io.github.stad.jobs.ThresholdChoice;
  * Plugins › Anomaly Detection › Batch Detect…: every image of a folder (and of its type subfolders)
  * to maps, overlays, ROI sets and one scores.csv; a broken file is reported and skipped.
  */
-@Plugin(type = Command.class, menuPath = StadCommand.MENU + "Batch Detect...")
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Batch Detect...")
 public class BatchDetectCommand extends StadCommand {
 
 	static final String TABLE = "Anomaly Batch";

@@ -29,7 +29,7 @@ import net.imglib2.type.numeric.real.FloatType;
  * Plugins › Anomaly Detection › Detect Anomalies…: the anomaly map of an image, a stack or a folder of
  * equally sized images, as a new 32-bit image with the input's calibration (one plane per input plane).
  */
-@Plugin(type = Command.class, menuPath = StadCommand.MENU + "Detect Anomalies...")
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Detect Anomalies...")
 public class DetectAnomaliesCommand extends StadCommand {
 
 	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "A model made by Train Model… (.zip).")
@@ -96,7 +96,7 @@ public class DetectAnomaliesCommand extends StadCommand {
 			anomaly_map.getCalibration().disableDensityCalibration();
 			anomaly_img = toImg(results, images.get(0).width(), images.get(0).height());
 			image_score = results.stream().mapToDouble(AnomalyModel.Result::imageScore).max().orElse(Double.NaN);
-			show(anomaly_map);
+			showResult(anomaly_map);
 			log.info(title() + ": " + name + ", image score " + String.format("%.3f", image_score) + " (threshold " + String.format("%.3f", model.threshold()) + ")");
 			status.showStatus(title() + ": done");
 		}

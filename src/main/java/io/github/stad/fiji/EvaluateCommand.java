@@ -23,7 +23,7 @@ import io.github.stad.jobs.EvaluateJob;
  * Plugins › Anomaly Detection › Evaluate…: scores a test set with ground-truth masks and reports
  * AU-PRO, pixel and image AUROC (table, PRO curve plot, metrics.json and pro_curve.png).
  */
-@Plugin(type = Command.class, menuPath = StadCommand.MENU + "Evaluate...")
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Evaluate...")
 public class EvaluateCommand extends StadCommand {
 
 	static final String TABLE = "Anomaly Evaluation";

@@ -13,7 +13,7 @@ import ij.text.TextWindow;
 import io.github.stad.engine.ModelBundle;
 
 /** Plugins › Anomaly Detection › Model Info…: a model file's settings, threshold and provenance, without loading its networks. */
-@Plugin(type = Command.class, menuPath = StadCommand.MENU + "Model Info...")
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Model Info...")
 public class ModelInfoCommand extends StadCommand {
 
 	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "A model made by Train Model… (.zip).")

@@ -28,7 +28,7 @@ import io.github.stad.jobs.ThresholdChoice;
  * Plugins › Anomaly Detection › Segment Anomalies…: the regions of an image whose anomaly score
  * reaches a threshold, as ROIs (overlay, ROI Manager, .zip) and as tables per region and per image.
  */
-@Plugin(type = Command.class, menuPath = StadCommand.MENU + "Segment Anomalies...")
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Segment Anomalies...")
 public class SegmentAnomaliesCommand extends StadCommand {
 
 	static final String REGIONS_TABLE = "Anomaly Regions", IMAGES_TABLE = "Anomaly Images";

@@ -56,9 +56,22 @@ public abstract class StadCommand extends DynamicCommand {
 			fail(message(e));
 		} finally {
 			status.showProgress(0, 0);
-			// Outputs are for scripts: the command already showed what a user should see.
-			for (ModuleItem<?> item : getInfo().outputs()) resolveOutput(item.getName());
+			// Outputs are for scripts: the command already showed what a user should see, except
+			// ImagePlus outputs in Fiji, whose legacy layer shows them (and makes them current for macros).
+			for (ModuleItem<?> item : getInfo().outputs()) {
+				if (!(ImagePlus.class.equals(item.getType()) && fijiShowsImages())) resolveOutput(item.getName());
+			}
 		}
+	}
+
+	/** In Fiji, imagej-legacy displays ImagePlus outputs; in plain ImageJ 1 and bare SciJava the command must. */
+	protected boolean fijiShowsImages() {
+		return getContext().getService("net.imagej.legacy.LegacyService") != null && !GraphicsEnvironment.isHeadless();
+	}
+
+	/** Shows a result image: by Fiji's legacy layer when there is one (it is then an unresolved output), else here. */
+	protected void showResult(ImagePlus imp) {
+		if (!fijiShowsImages()) show(imp);
 	}
 
 	/** Reports a failure once and marks the command cancelled, so that callers can tell. */

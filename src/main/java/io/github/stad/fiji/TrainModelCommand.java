@@ -24,7 +24,7 @@ import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
 
 /** Plugins › Anomaly Detection › Train Model…: students for anomaly-free images, saved as one model file. */
-@Plugin(type = Command.class, menuPath = StadCommand.MENU + "Train Model...")
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Train Model...")
 public class TrainModelCommand extends StadCommand {
 
 	@Parameter(label = "Normal images folder", required = false, style = FileWidget.DIRECTORY_STYLE, persist = false,

@@ -110,6 +110,7 @@ class CommandsTest {
 		for (CommandInfo info : ours) {
 			assertTrue(info.getMenuPath().toString().startsWith("[Plugins, Anomaly Detection, "), info.getMenuPath().toString());
 			assertTrue(info.getTitle().endsWith("..."), info.getTitle());
+			assertTrue(info.canRunHeadless(), info.getTitle() + " must run with --headless");
 			for (ModuleItem<?> item : info.inputs()) {
 				if (org.scijava.service.Service.class.isAssignableFrom(item.getType()) || item.getType() == Context.class) continue;
 				assertTrue(item.getName().matches("[a-z]+(_[a-z]+)*"), item.getName());
