@@ -175,6 +175,27 @@ class CommandsTest {
 	}
 
 	@Test
+	void detectAcceptsEveryGrayPixelTypeAndAFolder() throws Exception {
+		ImagePlus eight = new Opener().openImage(sample("test/good/000.png").getPath());
+		for (ImagePlus imp : new ImagePlus[] { new ImagePlus("16-bit", eight.getProcessor().convertToShort(false)),
+				new ImagePlus("32-bit", eight.getProcessor().convertToFloat()) }) {
+			WindowManager.setTempCurrentImage(imp);
+			try {
+				Module m = runHere(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile()));
+				assertNotCanceled(m);
+				assertEquals(imp.getTitle() + "_anomaly", ((ImagePlus) m.getOutput("anomaly_map")).getTitle());
+			} finally {
+				WindowManager.setTempCurrentImage(null);
+			}
+		}
+		Module folder = run(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_folder", sample("validation")));
+		assertNotCanceled(folder);
+		ImagePlus maps = (ImagePlus) folder.getOutput("anomaly_map");
+		assertEquals(3, maps.getStackSize());
+		assertEquals("anomaly 000.png", maps.getStack().getSliceLabel(1));
+	}
+
+	@Test
 	void detectRefusesAMissingModelAndAnRgbImageForAGrayModelWithClearMessages() throws Exception {
 		String missing = failure(run(DetectAnomaliesCommand.class, Map.of("model_file", dir.resolve("nope.zip").toFile(), "image_file", sample("test/good/000.png"))));
 		assertTrue(missing.contains("not found"), missing);
@@ -317,15 +338,17 @@ class CommandsTest {
 			@EventHandler
 			public void onStatus(StatusEvent e) {
 				String s = e.getStatusMessage();
-				if (s != null && s.contains("student: step")) ((Cancelable) module).cancel("test");
+				// Status events arrive asynchronously: cancel once, as a user would, so a late event cannot overwrite the reason.
+				if (s != null && s.contains("student: step") && keep.compareAndSet(null, this)) ((Cancelable) module).cancel("test");
 			}
 		};
-		keep.set(listener);
+		Object[] strong = { listener }; // the event service holds subscribers weakly
 		context.service(EventService.class).subscribe(listener);
 		Map<String, Object> in = tinyTraining(Map.of("normal_folder", sample("normal"), "validation_folder", sample("validation"), "model_file", target.toFile(), "epochs", 50));
 		context.service(ModuleService.class).run(module, true, in).get();
 		assertTrue(((Cancelable) module).isCanceled());
 		assertTrue(((Cancelable) module).getCancelReason().contains("Cancelled"), ((Cancelable) module).getCancelReason());
 		assertArrayEquals(before, Files.readAllBytes(target));
+		assertNotNull(strong[0]);
 	}
 }
