@@ -23,7 +23,9 @@ cat > "$work/session.sh" <<'INNER'
 set -u
 work="$1"; images="$2"; samples="$3"
 shot() { import -window root "$work/raw.png" && /usr/bin/convert "$work/raw.png" -trim +repage "$images/$1"; }
-for cmd in "Train Model" "Detect Anomalies" "Segment Anomalies" "Batch Detect" "Evaluate" "Model Info"; do
+dialogs="Train Model|Detect Anomalies|Segment Anomalies|Batch Detect|Evaluate|Model Info"
+[ "${STAD_SHOT_DIALOGS:-1}" = 1 ] || dialogs=""
+IFS='|'; for cmd in $dialogs; do unset IFS
   printf 'open("%s/test/defect/scratch.png");\nrun("%s...");\n' "$samples" "$cmd" > "$work/dialog.ijm"
   setsid imagej -m "$work/dialog.ijm" > "$work/dialog.log" 2>&1 &
   pid=$!
@@ -32,10 +34,11 @@ for cmd in "Train Model" "Detect Anomalies" "Segment Anomalies" "Batch Detect" "
   shot "dialog_${name}.png"
   kill -- -"$pid" 2>/dev/null || kill "$pid"; sleep 2
 done
+unset IFS
 rm -f "$work/done"
 setsid imagej -m "$work/results.ijm" "samples=$samples out=$work/out shots=$work/shots" > "$work/results.log" 2>&1 &
 pid=$!
-for i in $(seq 1 400); do
+for i in $(seq 1 1200); do
   [ -f "$work/shots/next" ] && { shot "$(cat "$work/shots/next")"; rm "$work/shots/next"; touch "$work/shots/taken"; }
   [ -f "$work/done" ] && break
   sleep 1
@@ -62,7 +65,7 @@ function tidy() {
 	list = getList("window.titles");
 	for (i = 0; i < list.length; i++) { if (list[i] != "Log") { selectWindow(list[i]); run("Close"); } }
 }
-run("Train Model...", "normal_folder=[" + samples + "normal] validation_folder=[" + samples + "validation] patch_sizes=17,33 students=3 epochs=15 network_width=32 descriptor_size=32 seed=1 model_file=[" + out + "model.zip]");
+run("Train Model...", "normal_folder=[" + samples + "normal] validation_folder=[" + samples + "validation] patch_sizes=17 students=3 epochs=10 network_width=16 descriptor_size=16 seed=1 model_file=[" + out + "model.zip]");
 screenshot("train_loss.png");
 tidy();
 open(samples + "test/defect/scratch.png");
@@ -90,5 +93,6 @@ screenshot("model_info.png");
 File.saveString("", getDirectory("home") + "../done");
 MACRO
 # The macro's "done" marker is in $work (the parent of HOME).
-timeout 900 xvfb-run -a -s "-screen 0 1280x900x24" bash "$work/session.sh" "$work" "$images" "$home/sample-images"
+export STAD_SHOT_DIALOGS="${STAD_SHOT_DIALOGS:-1}"  # 0: only the results
+timeout 1500 xvfb-run -a -s "-screen 0 1280x900x24" bash "$work/session.sh" "$work" "$images" "$home/sample-images"
 ls -la "$images"
