@@ -58,7 +58,7 @@ function screenshot(name) {
 	wait(1500);
 	File.saveString(name, shots + "next");
 	while (!File.exists(shots + "taken")) wait(200);
-	File.delete(shots + "taken");
+	ok = File.delete(shots + "taken"); // a bare call would print its result to the log
 }
 function tidy() {
 	close("*");
@@ -76,12 +76,14 @@ run("Set... ", "zoom=300");
 setLocation(420, 120);
 screenshot("detect.png");
 tidy();
-open(samples + "test/defect/foreign_patch.png");
+open(samples + "test/defect/scratch.png");
 run("Set... ", "zoom=300");
 setLocation(0, 120);
-run("Segment Anomalies...", "model_file=[" + out + "model.zip] threshold_mode=model min_region_size=10");
-Table.setLocationAndSize(420, 120, 700, 200, "Anomaly Regions");
-Table.setLocationAndSize(420, 340, 700, 120, "Anomaly Images");
+run("Segment Anomalies...", "model_file=[" + out + "model.zip] threshold_mode=fpr target_fpr=0.02 min_region_size=10");
+Table.setLocationAndSize(420, 120, 760, 200, "Anomaly Regions");
+Table.setLocationAndSize(420, 340, 760, 100, "Anomaly Images");
+selectWindow("ROI Manager");
+setLocation(420, 460);
 screenshot("segment.png");
 tidy();
 run("Evaluate...", "model_file=[" + out + "model.zip] test_folder=[" + samples + "test] mask_folder=[" + samples + "ground_truth] output_folder=[" + out + "evaluation]");
