@@ -90,7 +90,7 @@ public class DetectAnomaliesCommand extends StadCommand {
 				}
 			}
 			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, progress());
-			String name = (source != null ? images.get(0).name().replaceAll("_[zt]\\d+$", "") : image_folder.getName()) + "_anomaly";
+			String name = (source != null ? images.get(0).name().replaceAll("(_[zt]\\d+)+$", "") : image_folder.getName()) + "_anomaly";
 			anomaly_map = toImagePlus(name, images, labels, results, add_scale_maps, model.threshold());
 			if (source != null) anomaly_map.setCalibration(source.getCalibration().copy());
 			anomaly_map.getCalibration().disableDensityCalibration();

@@ -117,7 +117,7 @@ public class SegmentAnomaliesCommand extends StadCommand {
 			images_table = table(DetectJob.IMAGE_COLUMNS, DetectJob.imageRows(segmentations));
 
 			if (given(output_folder)) {
-				String stem = planes.size() == 1 ? images.get(0).name() : images.get(0).name().replaceAll("_[zt]\\d+$", "");
+				String stem = planes.size() == 1 ? images.get(0).name() : images.get(0).name().replaceAll("(_[zt]\\d+)+$", "");
 				Files.createDirectories(output_folder.toPath());
 				MapWriters.writeRoiZip(rois, output_folder.toPath().resolve(stem + "_rois.zip"));
 				DetectJob.writeTables(segmentations, output_folder.toPath(), stem + "_");

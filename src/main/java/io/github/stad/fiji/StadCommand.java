@@ -54,6 +54,7 @@ public abstract class StadCommand extends DynamicCommand {
 			cancel(e.getMessage());
 		} catch (Exception | OutOfMemoryError e) {
 			fail(message(e));
+			if (!expected(e)) log.debug(title() + ": stack trace of the unexpected error", e); // for bug reports, never instead of the message
 		} finally {
 			status.showProgress(0, 0);
 			// Outputs are for scripts: the command already showed what a user should see, except
@@ -90,10 +91,16 @@ public abstract class StadCommand extends DynamicCommand {
 		if (e instanceof UncheckedIOException u) return message(u.getCause());
 		String m = e.getMessage();
 		if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
-		if (!(e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
+		if (!expected(e)) {
 			m = "Unexpected " + e.getClass().getSimpleName() + ": " + m; // a bug rather than bad input: say so
 		}
 		return m.replace('\n', ' ');
+	}
+
+	/** Bad input or a file problem, as opposed to a bug. */
+	private static boolean expected(Throwable e) {
+		return e instanceof IOException || e instanceof UncheckedIOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+				|| e instanceof OutOfMemoryError;
 	}
 
 	/** A person at a GUI, not a macro, a script in batch mode or a headless JVM: errors get a dialog. */

@@ -250,6 +250,28 @@ class CommandsTest {
 	}
 
 	@Test
+	void segmentingAStackPutsEachRegionOnItsPlane() throws Exception {
+		ImageStack stack = new ImageStack(128, 128);
+		for (String name : List.of("000", "001")) stack.addSlice(name, new Opener().openImage(sample("validation/" + name + ".png").getPath()).getProcessor());
+		ImagePlus imp = new ImagePlus("plate.tif", stack);
+		WindowManager.setTempCurrentImage(imp);
+		Path out = dir.resolve("segment-stack");
+		try {
+			Module m = runHere(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "threshold_mode", "value", "threshold_value", -1000.0, "output_folder", out.toFile()));
+			assertNotCanceled(m);
+			assertEquals(2, (Integer) m.getOutput("region_count"));
+			assertEquals(2, imp.getOverlay().size());
+			assertEquals(1, imp.getOverlay().get(0).getPosition());
+			assertEquals(2, imp.getOverlay().get(1).getPosition());
+			assertEquals("plate_z2-region-1", imp.getOverlay().get(1).getName());
+			assertEquals(3, Files.readAllLines(out.resolve("plate_images.csv")).size(), "one row per plane");
+			assertTrue(Files.exists(out.resolve("plate_rois.zip")));
+		} finally {
+			WindowManager.setTempCurrentImage(null);
+		}
+	}
+
+	@Test
 	void segmentByFalsePositiveRateUsesTheValidationScores() throws Exception {
 		try (var m = ModelBundle.load(model, false)) {
 			Module strict = run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"),
