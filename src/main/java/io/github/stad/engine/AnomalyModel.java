@@ -21,9 +21,17 @@ public final class AnomalyModel implements AutoCloseable {
 	private final List<ScaleModel> scales;
 	private final double threshold;
 	private final double thresholdFpr;
+	private final ThresholdTable thresholdTable;
 	private final Map<String, String> provenance;
 
 	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, double threshold, double thresholdFpr, Map<String, String> provenance) {
+		this(manager, normalisation, scales, threshold, thresholdFpr, null, provenance);
+	}
+
+	/** @param thresholdTable validation score quantiles for thresholds at other false-positive rates; null if unknown */
+	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, double threshold, double thresholdFpr,
+			ThresholdTable thresholdTable, Map<String, String> provenance) {
+		this.thresholdTable = thresholdTable;
 		this.manager = manager;
 		this.normalisation = normalisation;
 		this.scales = List.copyOf(scales);
@@ -37,6 +45,19 @@ public final class AnomalyModel implements AutoCloseable {
 	/** Default segmentation threshold: this fraction of normal validation pixels lies above it. */
 	public double threshold() { return threshold; }
 	public double thresholdFpr() { return thresholdFpr; }
+	/** Validation score quantiles, or null for models saved before they were recorded. */
+	public ThresholdTable thresholdTable() { return thresholdTable; }
+
+	/** The threshold that this fraction of normal validation pixels exceeds (e.g. 0.001 for 0.1 %). */
+	public double thresholdForFpr(double fpr) {
+		if (!(fpr > 0 && fpr < 1)) throw new IllegalArgumentException("The target false-positive rate must lie between 0 and 1 (e.g. 0.01 for 1 %), got " + fpr);
+		if (fpr == thresholdFpr) return threshold;
+		if (thresholdTable == null) {
+			throw new IllegalArgumentException("This model file records only the threshold at " + thresholdFpr * 100
+					+ " % false positives; give a threshold value instead, or retrain the model to choose another false-positive rate");
+		}
+		return thresholdTable.thresholdFor(fpr);
+	}
 	public Map<String, String> provenance() { return provenance; }
 	public int inputChannels() { return normalisation.channels(); }
 	public int studentCount() { return scales.get(0).students().size(); }

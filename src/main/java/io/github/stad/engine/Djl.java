@@ -38,6 +38,17 @@ public final class Djl {
 		return useGpu && e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
 	}
 
+	/**
+	 * What a use-GPU choice gives, in words for a log: the GPU, or the CPU and why. DJL finds a GPU only
+	 * with a CUDA build of PyTorch's native library (pytorch-native-cu*) and a working NVIDIA driver.
+	 */
+	public static String deviceNote(boolean useGpu) {
+		Engine e = engine();
+		if (!useGpu) return "Computing on the CPU";
+		if (e.getGpuCount() > 0) return "Computing on the GPU (" + Device.gpu() + ", CUDA found by DJL)";
+		return "use_gpu was chosen but DJL found no CUDA GPU (CPU-only PyTorch library or no NVIDIA driver): falling back to the CPU";
+	}
+
 	/** A one-line description of the engine, for logs and model provenance. */
 	public static String describe() {
 		Engine e = engine();

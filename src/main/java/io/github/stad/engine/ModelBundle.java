@@ -42,6 +42,9 @@ public final class ModelBundle {
 		int students;
 		double threshold;
 		double thresholdFpr;
+		/** Optional (added after format 1 was first written): validation score tail, see ThresholdTable. */
+		double[] thresholdTableFpr;
+		double[] thresholdTableValues;
 		List<Scale> scales = new ArrayList<>();
 		Map<String, String> provenance = new LinkedHashMap<>();
 	}
@@ -68,6 +71,10 @@ public final class ModelBundle {
 		h.students = model.studentCount();
 		h.threshold = model.threshold();
 		h.thresholdFpr = model.thresholdFpr();
+		if (model.thresholdTable() != null) {
+			h.thresholdTableFpr = model.thresholdTable().fpr();
+			h.thresholdTableValues = model.thresholdTable().thresholds();
+		}
 		h.provenance.putAll(model.provenance());
 		for (ScaleModel s : model.scales()) {
 			Scale j = new Scale();
@@ -132,7 +139,8 @@ public final class ModelBundle {
 				manager.close();
 				throw e;
 			}
-			return new AnomalyModel(manager, new InputNormalisation(h.normalisationMean, h.normalisationStd), scales, h.threshold, h.thresholdFpr, h.provenance);
+			return new AnomalyModel(manager, new InputNormalisation(h.normalisationMean, h.normalisationStd), scales, h.threshold, h.thresholdFpr,
+					thresholdTable(h, file), h.provenance);
 		} catch (ZipException e) {
 			throw new IOException(file + " is not a model file of this plugin, or it is truncated (not a readable zip: " + e.getMessage() + ")", e);
 		}
@@ -151,6 +159,7 @@ public final class ModelBundle {
 			info.put("students", h.students);
 			info.put("threshold", h.threshold);
 			info.put("thresholdFpr", h.thresholdFpr);
+			info.put("thresholdsForOtherRates", h.thresholdTableFpr != null);
 			info.put("provenance", h.provenance);
 			return info;
 		} catch (ZipException e) {
@@ -174,6 +183,15 @@ public final class ModelBundle {
 			throw new IOException(file + " is incomplete: it describes no networks or no intensity normalisation");
 		}
 		return h;
+	}
+
+	private static ThresholdTable thresholdTable(Header h, Path file) throws IOException {
+		if (h.thresholdTableFpr == null || h.thresholdTableValues == null) return null;
+		try {
+			return new ThresholdTable(h.thresholdTableFpr, h.thresholdTableValues);
+		} catch (IllegalArgumentException e) {
+			throw new IOException(file + " has a damaged threshold table (" + e.getMessage() + ")", e);
+		}
 	}
 
 	private static List<float[]> weights(ZipFile zip, String name, Path file) throws IOException {

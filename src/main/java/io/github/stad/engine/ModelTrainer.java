@@ -75,6 +75,7 @@ public final class ModelTrainer {
 				for (float v : total) valScores[offset++] = v / scales.size();
 			}
 			double threshold = quantile(valScores, 1 - settings.thresholdFpr());
+			ThresholdTable table = ThresholdTable.fromScores(valScores);
 
 			double seconds = (System.nanoTime() - start) / 1e9;
 			info.put("trainedAt", Instant.now().toString());
@@ -87,7 +88,7 @@ public final class ModelTrainer {
 			info.put("engine", Djl.describe());
 			info.put("device", device.toString());
 			progress.update("Training finished in " + String.format("%.0f", seconds) + " s", 1);
-			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, threshold, settings.thresholdFpr(), info);
+			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, threshold, settings.thresholdFpr(), table, info);
 			ok = true;
 			return new Outcome(model, losses);
 		} finally {
@@ -117,7 +118,7 @@ public final class ModelTrainer {
 			teacher = DescriptorNet.random(a, manager, device, settings.seed() * 7919 + p);
 			source = "random (untrained teacher: anomaly maps will be poor)";
 			progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
-					+ "Results will be much worse than with a pretrained teacher; give one with --teacher.");
+					+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
 		}
 		Architecture arch = teacher.architecture();
 		int d = arch.descriptorDim();
@@ -139,9 +140,10 @@ public final class ModelTrainer {
 			for (int i = 0; i < settings.students(); i++) {
 				Progress studentProgress = progress.range(0.1 + 0.9 * i / settings.students(), 0.1 + 0.9 * (i + 1) / settings.students());
 				long seed = settings.seed() * 1_000_003L + p * 101L + i;
-				StudentTrainer.Result r = StudentTrainer.train(withoutStudents, trainSet, settings, seed, studentProgress);
+				String series = "p=" + p + " student " + (i + 1);
+				StudentTrainer.Result r = StudentTrainer.train(withoutStudents, trainSet, settings, seed, series, studentProgress);
 				students.add(r.student());
-				losses.put("p=" + p + " student " + (i + 1), r.losses());
+				losses.put(series, r.losses());
 			}
 		} catch (RuntimeException e) {
 			teacher.close();

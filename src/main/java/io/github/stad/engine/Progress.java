@@ -20,6 +20,9 @@ public interface Progress {
 	/** Plain log lines (warnings, summaries). */
 	default void log(String message) {}
 
+	/** The loss of one optimisation step of a training series ("p=17 student 1"), for live loss curves. */
+	default void loss(String series, int step, float value) {}
+
 	Progress NONE = (message, fraction) -> {};
 
 	/** A view of this progress that maps [0,1] of a sub-task onto [from, to] of the whole. */
@@ -29,6 +32,7 @@ public interface Progress {
 			@Override public void update(String message, double fraction) { outer.update(message, fraction < 0 ? -1 : from + (to - from) * fraction); }
 			@Override public boolean isCancelled() { return outer.isCancelled(); }
 			@Override public void log(String message) { outer.log(message); }
+			@Override public void loss(String series, int step, float value) { outer.loss(series, step, value); }
 		};
 	}
 

@@ -28,7 +28,7 @@ final class StudentTrainer {
 		return (int) Math.max(1, epochs * ((cropsPerEpoch + batch - 1) / batch));
 	}
 
-	static Result train(ScaleModel scale, List<FloatImage> images, TrainingSettings settings, long seed, Progress progress) {
+	static Result train(ScaleModel scale, List<FloatImage> images, TrainingSettings settings, long seed, String series, Progress progress) {
 		DescriptorNet teacher = scale.teacher();
 		Architecture arch = teacher.architecture();
 		int crop = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
@@ -65,6 +65,7 @@ final class StudentTrainer {
 					adam.step();
 				}
 				if (!Float.isFinite(losses[step])) throw new IllegalStateException("Student training diverged (loss " + losses[step] + " at step " + step + "); try a lower learning rate");
+				progress.loss(series, step, losses[step]);
 				progress.update(String.format("p=%d student: step %d/%d, loss %.4f", arch.patchSize(), step + 1, steps, losses[step]), (step + 1.0) / steps);
 			}
 			student.setTrainable(false);

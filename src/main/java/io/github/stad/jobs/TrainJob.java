@@ -46,6 +46,35 @@ public final class TrainJob {
 		return outcome;
 	}
 
+	/** Training and validation images after a hold-back. */
+	public record Split(List<FloatImage> training, List<FloatImage> validation) {}
+
+	/**
+	 * Holds back every k-th image for validation so that about {@code fraction} of them validate
+	 * (at least one, and at least one left to train on). Evenly spread rather than random, so that
+	 * the planes of a time series or a folder sorted by date validate across the whole range.
+	 */
+	public static Split holdBack(List<FloatImage> images, double fraction) {
+		if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("The hold-back fraction must lie between 0 and 1 (e.g. 0.2), got " + fraction);
+		int n = images.size();
+		if (n < 2) {
+			throw new IllegalArgumentException("Only " + n + " normal image: holding back validation images needs at least 2; "
+					+ "give a separate validation folder, or more normal images (a stack works)");
+		}
+		int validate = (int) Math.max(1, Math.min(n - 1, Math.round(n * fraction)));
+		List<FloatImage> training = new java.util.ArrayList<>(), validation = new java.util.ArrayList<>();
+		double step = (double) n / validate;
+		java.util.Set<Integer> chosen = new java.util.HashSet<>();
+		for (int k = 0; k < validate; k++) chosen.add((int) Math.floor(step * k + step / 2));
+		for (int i = 0; i < n; i++) (chosen.contains(i) ? validation : training).add(images.get(i));
+		return new Split(training, validation);
+	}
+
+	/** Reads a set of image files (all must be readable; training cannot skip any). */
+	public static List<FloatImage> read(List<ImageEntry> entries, String what, Progress progress) throws IOException {
+		return ImageLoading.readAll(entries, what, progress);
+	}
+
 	static void refuseOverwrite(Path output, Path input) throws IOException {
 		if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
 			throw new IllegalArgumentException(output + " is one of the input images; choose another output file");

@@ -1,0 +1,13 @@
+// Anomaly Detection example 5: AU-PRO and AUROCs against ground-truth masks (run 01_train.ijm first).
+// Arguments: samples=<sample-images folder> out=<folder with model.zip>
+args = getArgument();
+samples = call("ij.Macro.getValue", args, "samples", "");
+if (samples == "") samples = getDirectory("Choose the sample-images folder");
+out = call("ij.Macro.getValue", args, "out", "");
+if (out == "") out = getDirectory("Choose the folder with model.zip");
+if (!endsWith(samples, "/")) samples = samples + "/";
+if (!endsWith(out, "/")) out = out + "/";
+
+run("Evaluate...", "model_file=[" + out + "model.zip] test_folder=[" + samples + "test] mask_folder=[" + samples + "ground_truth] output_folder=[" + out + "evaluation] max_fpr=0.3");
+print("05_evaluate: AU-PRO " + d2s(Table.get("au_pro", 0, "Anomaly Evaluation"), 4) + ", image AUROC " + d2s(Table.get("image_auroc", 0, "Anomaly Evaluation"), 4));
+print("05_evaluate: OK");

@@ -1,0 +1,129 @@
+package io.github.stad.fiji;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.ImagePlus;
+import io.github.stad.engine.Architecture;
+import io.github.stad.engine.Djl;
+import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.ModelTrainer;
+import io.github.stad.engine.TrainingSettings;
+import io.github.stad.io.ImagePlusPlanes;
+import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.Teachers;
+import io.github.stad.jobs.TrainJob;
+
+/** Plugins › Anomaly Detection › Train Model…: students for anomaly-free images, saved as one model file. */
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Train Model...")
+public class TrainModelCommand extends StadCommand {
+
+	@Parameter(label = "Normal images folder", required = false, style = FileWidget.DIRECTORY_STYLE, persist = false,
+			description = "Anomaly-free images to learn from. Leave empty to use the active image or stack (every plane is one image).")
+	private File normal_folder;
+
+	@Parameter(label = "Validation images folder", required = false, style = FileWidget.DIRECTORY_STYLE, persist = false,
+			description = "Other anomaly-free images that set the score scale and the default threshold. Leave empty to hold back part of the normal images.")
+	private File validation_folder;
+
+	@Parameter(label = "Hold back for validation", min = "0.05", max = "0.5", stepSize = "0.05", persist = false,
+			description = "Fraction of the normal images used for validation when no validation folder is given.")
+	private double holdback_fraction = 0.2;
+
+	@Parameter(label = "Patch sizes", persist = false, description = "Receptive fields in pixels, comma-separated: 17, 33 and/or 65. Larger finds larger defects.")
+	private String patch_sizes = "17,33,65";
+
+	@Parameter(label = "Students", min = "1", max = "10", persist = false, description = "Student networks per patch size; their disagreement is part of the score.")
+	private int students = 3;
+
+	@Parameter(label = "Epochs", min = "1", persist = false, description = "Passes over the training images.")
+	private int epochs = 10;
+
+	@Parameter(label = "Seed", persist = false, description = "Random seed; the same seed and images give the same model.")
+	private int seed = 1;
+
+	@Parameter(label = "Network width", min = "4", persist = false, description = "Channels of the networks (advanced; must match a pretrained teacher).")
+	private int network_width = Architecture.DEFAULT_WIDTH;
+
+	@Parameter(label = "Descriptor size", min = "4", persist = false, description = "Length of the teacher's descriptor (advanced; must match a pretrained teacher).")
+	private int descriptor_size = Architecture.DEFAULT_DESCRIPTOR_DIM;
+
+	@Parameter(label = "False-positive rate of the default threshold", min = "0.0001", max = "0.5", persist = false,
+			description = "The default threshold lets this fraction of normal validation pixels through (0.01 = 1 %).")
+	private double threshold_fpr = 0.01;
+
+	@Parameter(label = "Teacher files", required = false, persist = false,
+			description = "Optional pretrained teacher files (comma-separated), one per patch size; without them a random teacher is used.")
+	private String teacher_files = "";
+
+	@Parameter(label = "Model file", style = FileWidget.SAVE_STYLE, persist = false, description = "Where to save the model (.zip). An existing file is only replaced when training succeeds.")
+	private File model_file;
+
+	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
+	private boolean use_gpu;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Default threshold")
+	private double threshold;
+
+	@Override
+	protected String title() { return "Train Model"; }
+
+	@Override
+	protected void execute() throws Exception {
+		if (!given(model_file)) throw new IllegalArgumentException("Choose where to save the model (model_file)");
+		TrainingSettings settings = TrainingSettings.defaults().withPatchSizes(parseSizes(patch_sizes)).withStudents(students).withEpochs(epochs)
+				.withSeed(seed).withNetworkSize(network_width, descriptor_size).withThresholdFpr(threshold_fpr).withGpu(use_gpu);
+		var progress = progress();
+		List<FloatImage> normal;
+		String normalName;
+		if (given(normal_folder)) {
+			normal = TrainJob.read(ImageSets.fromFolder(normal_folder.toPath()), "normal", progress);
+			normalName = normal_folder.getPath();
+		} else {
+			ImagePlus imp = imageOrActive(null, "normal_folder");
+			normal = new ArrayList<>();
+			for (ImagePlusPlanes.Plane p : ImagePlusPlanes.planes(imp, imp.getNChannels())) normal.add(p.image());
+			normalName = "image " + imp.getTitle();
+		}
+		List<FloatImage> validation;
+		String validationName;
+		if (given(validation_folder)) {
+			validation = TrainJob.read(ImageSets.fromFolder(validation_folder.toPath()), "validation", progress);
+			validationName = validation_folder.getPath();
+		} else {
+			TrainJob.Split split = TrainJob.holdBack(normal, holdback_fraction);
+			normal = split.training();
+			validation = split.validation();
+			validationName = "held back: " + validation.size() + " of the normal images";
+		}
+		List<Path> teachers = new ArrayList<>();
+		for (String t : teacher_files == null ? new String[0] : teacher_files.split(",")) if (!t.isBlank()) teachers.add(Path.of(t.trim()));
+		log.info(title() + ": " + normal.size() + " normal and " + validation.size() + " validation image(s); " + Djl.describe() + "; " + Djl.deviceNote(use_gpu));
+		status.showStatus("Training… (press Esc to cancel)");
+		try (LossPlot plot = LossPlot.openIfInteractive("Training loss: " + model_file.getName())) {
+			ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
+					Teachers.fromFiles(teachers, true), plot == null ? progress : plot.wrap(progress));
+			threshold = outcome.model().threshold();
+			TrainJob.close(outcome);
+		}
+		log.info(title() + ": model saved to " + model_file + " (default threshold " + String.format("%.3f", threshold) + ")");
+		status.showStatus("Model saved: " + model_file.getName());
+	}
+
+	static int[] parseSizes(String text) {
+		try {
+			return Arrays.stream(text.split("[,; ]+")).filter(s -> !s.isBlank()).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException("Patch sizes must be whole numbers separated by commas, e.g. 17,33,65; got '" + text + "'");
+		}
+	}
+}

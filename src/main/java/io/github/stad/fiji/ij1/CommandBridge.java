@@ -1,0 +1,260 @@
+package io.github.stad.fiji.ij1;
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.scijava.Cancelable;
+import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.service.Service;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.Macro;
+import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
+import ij.plugin.PlugIn;
+import io.github.stad.fiji.BatchDetectCommand;
+import io.github.stad.fiji.DetectAnomaliesCommand;
+import io.github.stad.fiji.EvaluateCommand;
+import io.github.stad.fiji.ModelInfoCommand;
+import io.github.stad.fiji.SegmentAnomaliesCommand;
+import io.github.stad.fiji.StadCommand;
+import io.github.stad.fiji.TrainModelCommand;
+
+/**
+ * Runs the SciJava commands in plain ImageJ 1, so that the same macro lines work there:
+ * {@code run("Detect Anomalies...", "model_file=... use_gpu")}. Registered by the plugins.config of a
+ * separate jar (Anomaly_Detection.jar), so Fiji, which has the commands already, never sees it.
+ * Reads the same snake_case keys from the macro options, or asks with a GenericDialog whose labels
+ * are those keys (ImageJ shows their underscores as spaces and records them as the keys).
+ */
+public class CommandBridge implements PlugIn {
+
+	static final Map<String, Class<? extends StadCommand>> COMMANDS = new LinkedHashMap<>();
+	static {
+		COMMANDS.put("train", TrainModelCommand.class);
+		COMMANDS.put("detect", DetectAnomaliesCommand.class);
+		COMMANDS.put("segment", SegmentAnomaliesCommand.class);
+		COMMANDS.put("batch", BatchDetectCommand.class);
+		COMMANDS.put("evaluate", EvaluateCommand.class);
+		COMMANDS.put("info", ModelInfoCommand.class);
+	}
+
+	private static Context context;
+
+	@Override
+	public void run(String arg) {
+		String options = Macro.getOptions();
+		Class<? extends StadCommand> type = COMMANDS.get(arg);
+		if (type == null) {
+			IJ.log("Anomaly Detection: unknown command '" + arg + "' in plugins.config");
+			return;
+		}
+		Context ctx = context();
+		CommandInfo info = ctx.service(CommandService.class).getCommand(type);
+		Map<String, Object> inputs;
+		try {
+			inputs = options != null ? fromOptions(info, options) : fromDialog(info);
+		} catch (IllegalArgumentException e) {
+			report(info.getTitle(), e.getMessage(), options != null);
+			return;
+		}
+		if (inputs == null) return; // dialog cancelled
+		Module module = run(ctx, info, inputs);
+		if (options != null && module instanceof Cancelable c && c.isCanceled()) {
+			Interpreter.abort(); // the command logged why; a failed step must not let the macro go on
+		}
+	}
+
+	/** Runs a command in this thread, as ImageJ 1 plugins run: a macro's batch-mode images stay visible to it. */
+	public static Module run(Context ctx, CommandInfo info, Map<String, Object> inputs) {
+		Module module = ctx.service(ModuleService.class).createModule(info); // also injects the services
+		if (module == null) throw new IllegalStateException("Could not create " + info.getTitle() + " (see the Console)");
+		for (Map.Entry<String, Object> e : inputs.entrySet()) {
+			module.setInput(e.getKey(), e.getValue());
+			module.resolveInput(e.getKey());
+		}
+		module.run();
+		return module;
+	}
+
+	/** The inputs a user sets (not services or outputs). */
+	static List<ModuleItem<?>> userInputs(CommandInfo info) {
+		List<ModuleItem<?>> items = new java.util.ArrayList<>();
+		for (ModuleItem<?> item : info.inputs()) {
+			Class<?> t = item.getType();
+			if (Service.class.isAssignableFrom(t) || Context.class.isAssignableFrom(t)) continue;
+			items.add(item);
+		}
+		return items;
+	}
+
+	/** Parses {@code key=value} macro options; a missing key keeps the command's default, a missing checkbox is false (as in ImageJ). */
+	static Map<String, Object> fromOptions(CommandInfo info, String options) {
+		Map<String, Object> inputs = new LinkedHashMap<>();
+		String padded = " " + options.trim() + " ";
+		for (ModuleItem<?> item : userInputs(info)) {
+			String key = item.getName();
+			Class<?> t = item.getType();
+			if (t == boolean.class || t == Boolean.class) {
+				inputs.put(key, padded.contains(" " + key + " ") || "true".equalsIgnoreCase(Macro.getValue(options, key, null)));
+				continue;
+			}
+			String value = Macro.getValue(options, key, null);
+			if (value == null) continue;
+			inputs.put(key, convert(item, value));
+		}
+		for (String word : words(options)) {
+			if (userInputs(info).stream().noneMatch(i -> i.getName().equals(word))) {
+				throw new IllegalArgumentException("Unknown parameter '" + word + "'; " + info.getTitle() + " takes " + String.join(", ", userInputs(info).stream().map(ModuleItem::getName).toList()));
+			}
+		}
+		return inputs;
+	}
+
+	/** The keys of an options string: words before '=' and bare checkbox words, skipping [bracketed] values. */
+	static List<String> words(String options) {
+		List<String> keys = new java.util.ArrayList<>();
+		int i = 0, n = options.length();
+		while (i < n) {
+			while (i < n && options.charAt(i) == ' ') i++;
+			int start = i;
+			while (i < n && options.charAt(i) != ' ' && options.charAt(i) != '=') i++;
+			if (i > start) keys.add(options.substring(start, i).toLowerCase(Locale.ROOT));
+			if (i < n && options.charAt(i) == '=') {
+				i++;
+				if (i < n && options.charAt(i) == '[') {
+					int close = options.indexOf(']', i);
+					i = close < 0 ? n : close + 1;
+				} else {
+					while (i < n && options.charAt(i) != ' ') i++;
+				}
+			}
+		}
+		return keys;
+	}
+
+	static Object convert(ModuleItem<?> item, String value) {
+		Class<?> t = item.getType();
+		String v = value.trim();
+		try {
+			if (t == File.class) return v.isEmpty() ? null : new File(v);
+			if (t == int.class || t == Integer.class) return (int) Math.round(Double.parseDouble(v));
+			if (t == double.class || t == Double.class) return Double.parseDouble(v);
+			if (t == float.class || t == Float.class) return Float.parseFloat(v);
+			if (t == long.class || t == Long.class) return Math.round(Double.parseDouble(v));
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException(item.getName() + " must be a number, got '" + value + "'");
+		}
+		if (t == String.class) {
+			List<?> choices = item.getChoices();
+			if (choices != null && !choices.isEmpty() && !choices.contains(v)) {
+				throw new IllegalArgumentException(item.getName() + " must be one of " + choices + ", got '" + value + "'");
+			}
+			return v;
+		}
+		throw new IllegalArgumentException(item.getName() + " has a type (" + t.getSimpleName() + ") that macros cannot set");
+	}
+
+	/** A GenericDialog of the same keys; returns null when cancelled. */
+	static Map<String, Object> fromDialog(CommandInfo info) {
+		GenericDialog gd = new GenericDialog(info.getTitle());
+		List<ModuleItem<?>> items = userInputs(info);
+		for (ModuleItem<?> item : items) {
+			String label = Character.toUpperCase(item.getName().charAt(0)) + item.getName().substring(1);
+			Class<?> t = item.getType();
+			Object d = item.getDefaultValue();
+			if (t == File.class) {
+				String path = d == null ? "" : d.toString();
+				if (FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) gd.addDirectoryField(label, path, 40);
+				else gd.addFileField(label, path, 40);
+			} else if (t == boolean.class || t == Boolean.class) {
+				gd.addCheckbox(label, Boolean.TRUE.equals(d));
+			} else if (t == String.class && item.getChoices() != null && !item.getChoices().isEmpty()) {
+				String[] choices = item.getChoices().stream().map(Object::toString).toArray(String[]::new);
+				gd.addChoice(label, choices, d == null ? choices[0] : d.toString());
+			} else if (t == String.class) {
+				gd.addStringField(label, d == null ? "" : d.toString(), 30);
+			} else {
+				double value = d instanceof Number n ? n.doubleValue() : 0;
+				gd.addNumericField(label, value, t == int.class || t == long.class ? 0 : decimals(value));
+			}
+		}
+		gd.addHelp("https://github.com/stad/student-teacher-anomaly-detection/blob/main/docs/macro-reference.md");
+		gd.showDialog();
+		if (gd.wasCanceled()) return null;
+		Map<String, Object> inputs = new LinkedHashMap<>();
+		for (ModuleItem<?> item : items) {
+			Class<?> t = item.getType();
+			if (t == File.class) {
+				String s = gd.getNextString().trim();
+				inputs.put(item.getName(), s.isEmpty() ? null : new File(s));
+			} else if (t == boolean.class || t == Boolean.class) {
+				inputs.put(item.getName(), gd.getNextBoolean());
+			} else if (t == String.class && item.getChoices() != null && !item.getChoices().isEmpty()) {
+				inputs.put(item.getName(), gd.getNextChoice());
+			} else if (t == String.class) {
+				inputs.put(item.getName(), gd.getNextString());
+			} else {
+				inputs.put(item.getName(), convert(item, Double.toString(gd.getNextNumber())));
+			}
+		}
+		return inputs;
+	}
+
+	private static int decimals(double v) {
+		for (int d = 1; d <= 6; d++) if (Math.abs(v * Math.pow(10, d) - Math.round(v * Math.pow(10, d))) < 1e-9) return Math.max(d, 2);
+		return 6;
+	}
+
+	private static void report(String title, String message, boolean macro) {
+		IJ.log(title + ": ERROR: " + message);
+		if (macro) Interpreter.abort();
+		else IJ.error(title, message);
+	}
+
+	/** One SciJava context for the session: the plugin index is read from this jar's class loader, DJL starts once. */
+	static synchronized Context context() {
+		if (context == null) {
+			Thread t = Thread.currentThread();
+			ClassLoader old = t.getContextClassLoader();
+			t.setContextClassLoader(CommandBridge.class.getClassLoader());
+			try {
+				context = new Context();
+			} finally {
+				t.setContextClassLoader(old);
+			}
+			context.service(EventService.class).subscribe(new StatusForwarder());
+			context.service(LogService.class).addLogListener(message -> {
+				if (message.level() <= LogLevel.INFO) {
+					String prefix = message.level() == LogLevel.ERROR ? "ERROR: " : message.level() == LogLevel.WARN ? "WARNING: " : "";
+					IJ.log(prefix + message.text());
+				}
+			});
+		}
+		return context;
+	}
+
+	/** ImageJ 1 has no SciJava status bar: forward status and progress to its own. */
+	public static final class StatusForwarder {
+		@EventHandler
+		public void onStatus(StatusEvent e) {
+			if (e.getStatusMessage() != null) IJ.showStatus(e.getStatusMessage());
+			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e.getProgressMaximum());
+			else if (e.getProgressValue() == 0) IJ.showProgress(1.0);
+		}
+	}
+}

@@ -1,0 +1,376 @@
+package io.github.stad.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Cancelable;
+import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.WindowManager;
+import ij.io.Opener;
+import ij.measure.Calibration;
+import ij.measure.ResultsTable;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import io.github.stad.engine.ModelBundle;
+import io.github.stad.fiji.ij1.CommandBridge;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
+
+/** Every command through a headless SciJava Context, as Fiji's --headless --run and scripts use them. */
+class CommandsTest {
+
+	static final Path SAMPLES = Path.of("sample-images").toAbsolutePath();
+	/** Tiny networks: the tests check the plumbing, not the detection quality. */
+	static final String TINY = "patch_sizes=17 students=2 epochs=1 network_width=4 descriptor_size=8";
+
+	@TempDir
+	static Path dir;
+	static Context context;
+	static Path model;
+
+	@BeforeAll
+	static void trainTinyModel() throws Exception {
+		context = new Context();
+		model = dir.resolve("model.zip");
+		Module m = run(TrainModelCommand.class, tinyTraining(Map.of("normal_folder", SAMPLES.resolve("normal").toFile(),
+				"validation_folder", SAMPLES.resolve("validation").toFile(), "model_file", model.toFile())));
+		assertNotCanceled(m);
+		assertTrue(Files.isRegularFile(model));
+		assertTrue((Double) m.getOutput("threshold") > 0);
+	}
+
+	@AfterAll
+	static void close() {
+		if (context != null) context.dispose();
+	}
+
+	static Map<String, Object> tinyTraining(Map<String, Object> more) {
+		Map<String, Object> in = new HashMap<>(Map.of("patch_sizes", "17", "students", 2, "epochs", 1, "network_width", 4, "descriptor_size", 8, "seed", 3));
+		in.putAll(more);
+		return in;
+	}
+
+	/** The full SciJava path: pre- and postprocessors, on a worker thread. */
+	static Module run(Class<? extends StadCommand> type, Map<String, Object> inputs) throws Exception {
+		CommandInfo info = context.service(CommandService.class).getCommand(type);
+		return context.service(ModuleService.class).run(info, true, inputs).get();
+	}
+
+	/** In this thread, as the ImageJ 1 bridge runs commands: the thread's current image is visible. */
+	static Module runHere(Class<? extends StadCommand> type, Map<String, Object> inputs) {
+		return CommandBridge.run(context, context.service(CommandService.class).getCommand(type), inputs);
+	}
+
+	static void assertNotCanceled(Module m) {
+		Cancelable c = (Cancelable) m;
+		assertFalse(c.isCanceled(), () -> "cancelled: " + c.getCancelReason());
+	}
+
+	static String failure(Module m) {
+		Cancelable c = (Cancelable) m;
+		assertTrue(c.isCanceled(), "the command should have failed");
+		return c.getCancelReason();
+	}
+
+	static File sample(String path) {
+		return SAMPLES.resolve(path).toFile();
+	}
+
+	@Test
+	void everyCommandIsUnderOneMenuWithSnakeCaseParametersThatAreNotPersisted() {
+		List<CommandInfo> ours = context.service(CommandService.class).getCommands().stream()
+				.filter(i -> i.getClassName().startsWith("io.github.stad.fiji.")).toList();
+		assertEquals(6, ours.size());
+		for (CommandInfo info : ours) {
+			assertTrue(info.getMenuPath().toString().startsWith("[Plugins, Anomaly Detection, "), info.getMenuPath().toString());
+			assertTrue(info.getTitle().endsWith("..."), info.getTitle());
+			assertTrue(info.canRunHeadless(), info.getTitle() + " must run with --headless");
+			for (ModuleItem<?> item : info.inputs()) {
+				if (org.scijava.service.Service.class.isAssignableFrom(item.getType()) || item.getType() == Context.class) continue;
+				assertTrue(item.getName().matches("[a-z]+(_[a-z]+)*"), item.getName());
+				assertFalse(item.isPersisted(), info.getTitle() + ": " + item.getName() + " is persisted");
+			}
+		}
+	}
+
+	@Test
+	void theMacroReferenceDocumentsEveryCommandAndParameter() throws Exception {
+		String doc = Files.readString(Path.of("docs/macro-reference.md"));
+		for (CommandInfo info : context.service(CommandService.class).getCommands()) {
+			if (!info.getClassName().startsWith("io.github.stad.fiji.")) continue;
+			assertTrue(doc.contains("## " + info.getTitle()), "no section for " + info.getTitle());
+			for (ModuleItem<?> item : info.inputs()) {
+				if (org.scijava.service.Service.class.isAssignableFrom(item.getType()) || item.getType() == Context.class) continue;
+				assertTrue(doc.contains("`" + item.getName() + "`"), info.getTitle() + ": " + item.getName() + " is not documented");
+			}
+			for (ModuleItem<?> item : info.outputs()) assertTrue(doc.contains("`" + item.getName() + "`"), info.getTitle() + ": output " + item.getName() + " is not documented");
+		}
+	}
+
+	@Test
+	void detectOnAFileGivesA32BitMapOfTheSameSizeAndAnImgLib2Image() throws Exception {
+		Module m = run(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/defect/scratch.png")));
+		assertNotCanceled(m);
+		ImagePlus map = (ImagePlus) m.getOutput("anomaly_map");
+		assertEquals(32, map.getBitDepth());
+		assertEquals(128, map.getWidth());
+		assertEquals(128, map.getHeight());
+		assertEquals("scratch_anomaly", map.getTitle());
+		@SuppressWarnings("unchecked")
+		Img<FloatType> img = (Img<FloatType>) m.getOutput("anomaly_img");
+		assertArrayEquals(new long[] { 128, 128 }, img.dimensionsAsLongArray());
+		float max = Float.NEGATIVE_INFINITY;
+		for (FloatType t : img) max = Math.max(max, t.get());
+		assertEquals((Double) m.getOutput("image_score"), max, 1e-5);
+		assertTrue(m.isOutputResolved("anomaly_map"), "outputs are for scripts, not extra windows");
+	}
+
+	@Test
+	void detectOnTheActiveStackKeepsCalibrationAndAddsScaleMaps() throws Exception {
+		ImageStack stack = new ImageStack(128, 128);
+		for (String name : List.of("000", "001", "002")) stack.addSlice(name, new Opener().openImage(sample("validation/" + name + ".png").getPath()).getProcessor());
+		ImagePlus imp = new ImagePlus("plate.tif", stack);
+		Calibration cal = imp.getCalibration();
+		cal.pixelWidth = cal.pixelHeight = 0.25;
+		cal.setUnit("um");
+		WindowManager.setTempCurrentImage(imp);
+		try {
+			Module m = runHere(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "add_scale_maps", true));
+			assertNotCanceled(m);
+			ImagePlus map = (ImagePlus) m.getOutput("anomaly_map");
+			assertEquals(3, map.getNChannels(), "anomaly map, e and v of the one scale");
+			assertEquals(3, map.getNSlices(), "one per input plane");
+			assertEquals(0.25, map.getCalibration().pixelWidth);
+			assertEquals("\u00b5m", map.getCalibration().getUnit());
+			assertArrayEquals(new long[] { 128, 128, 3 }, ((Img<?>) m.getOutput("anomaly_img")).dimensionsAsLongArray());
+		} finally {
+			WindowManager.setTempCurrentImage(null);
+		}
+	}
+
+	@Test
+	void detectAcceptsEveryGrayPixelTypeAndAFolder() throws Exception {
+		ImagePlus eight = new Opener().openImage(sample("test/good/000.png").getPath());
+		for (ImagePlus imp : new ImagePlus[] { new ImagePlus("16-bit", eight.getProcessor().convertToShort(false)),
+				new ImagePlus("32-bit", eight.getProcessor().convertToFloat()) }) {
+			WindowManager.setTempCurrentImage(imp);
+			try {
+				Module m = runHere(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile()));
+				assertNotCanceled(m);
+				assertEquals(imp.getTitle() + "_anomaly", ((ImagePlus) m.getOutput("anomaly_map")).getTitle());
+			} finally {
+				WindowManager.setTempCurrentImage(null);
+			}
+		}
+		Module folder = run(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_folder", sample("validation")));
+		assertNotCanceled(folder);
+		ImagePlus maps = (ImagePlus) folder.getOutput("anomaly_map");
+		assertEquals(3, maps.getStackSize());
+		assertEquals("anomaly 000.png", maps.getStack().getSliceLabel(1));
+	}
+
+	@Test
+	void detectRefusesAMissingModelAndAnRgbImageForAGrayModelWithClearMessages() throws Exception {
+		String missing = failure(run(DetectAnomaliesCommand.class, Map.of("model_file", dir.resolve("nope.zip").toFile(), "image_file", sample("test/good/000.png"))));
+		assertTrue(missing.contains("not found"), missing);
+
+		ImagePlus rgb = new ImagePlus("colour.png", new ColorProcessor(128, 128));
+		WindowManager.setTempCurrentImage(rgb);
+		try {
+			String channels = failure(runHere(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile())));
+			assertTrue(channels.contains("channel"), channels);
+		} finally {
+			WindowManager.setTempCurrentImage(null);
+		}
+		String noImage = failure(run(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile())));
+		assertTrue(noImage.contains("No image is open"), noImage);
+	}
+
+	@Test
+	void detectRefusesATwoChannelImageForAGrayModel() {
+		ImageStack stack = new ImageStack(128, 128);
+		stack.addSlice(new ByteProcessor(128, 128));
+		stack.addSlice(new ByteProcessor(128, 128));
+		ImagePlus imp = new ImagePlus("two channels", stack);
+		imp.setDimensions(2, 1, 1);
+		WindowManager.setTempCurrentImage(imp);
+		try {
+			String message = failure(runHere(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile())));
+			assertTrue(message.contains("2 channels") && message.contains("Split Channels"), message);
+		} finally {
+			WindowManager.setTempCurrentImage(null);
+		}
+	}
+
+	@Test
+	void segmentWritesRoisAndTablesAndReportsRegions() throws Exception {
+		Path out = dir.resolve("segment");
+		Module m = run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/defect/foreign_patch.png"),
+				"threshold_mode", "value", "threshold_value", -1000.0, "min_region_size", 5, "output_folder", out.toFile()));
+		assertNotCanceled(m);
+		assertEquals(-1000.0, (Double) m.getOutput("threshold"));
+		assertEquals(1, (Integer) m.getOutput("region_count"), "every pixel passes: one region");
+		assertTrue((Boolean) m.getOutput("flagged"));
+		ResultsTable regions = (ResultsTable) m.getOutput("regions_table");
+		assertEquals(128 * 128, regions.getValue("area_px", 0));
+		for (String column : new String[] { "mean_score", "max_score", "centroid_x", "centroid_y", "bbox_x", "bbox_y", "bbox_width", "bbox_height" }) {
+			assertTrue(regions.columnExists(column), column);
+		}
+		ResultsTable images = (ResultsTable) m.getOutput("images_table");
+		assertEquals("yes", images.getStringValue("flagged", 0));
+		assertTrue(Files.size(out.resolve("foreign_patch_rois.zip")) > 0);
+		assertEquals(2, Files.readAllLines(out.resolve("foreign_patch_regions.csv")).size());
+		assertTrue(Files.readAllLines(out.resolve("foreign_patch_images.csv")).get(0).startsWith("image,image_score,threshold,flagged"));
+	}
+
+	@Test
+	void segmentingAStackPutsEachRegionOnItsPlane() throws Exception {
+		ImageStack stack = new ImageStack(128, 128);
+		for (String name : List.of("000", "001")) stack.addSlice(name, new Opener().openImage(sample("validation/" + name + ".png").getPath()).getProcessor());
+		ImagePlus imp = new ImagePlus("plate.tif", stack);
+		WindowManager.setTempCurrentImage(imp);
+		Path out = dir.resolve("segment-stack");
+		try {
+			Module m = runHere(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "threshold_mode", "value", "threshold_value", -1000.0, "output_folder", out.toFile()));
+			assertNotCanceled(m);
+			assertEquals(2, (Integer) m.getOutput("region_count"));
+			assertEquals(2, imp.getOverlay().size());
+			assertEquals(1, imp.getOverlay().get(0).getPosition());
+			assertEquals(2, imp.getOverlay().get(1).getPosition());
+			assertEquals("plate_z2-region-1", imp.getOverlay().get(1).getName());
+			assertEquals(3, Files.readAllLines(out.resolve("plate_images.csv")).size(), "one row per plane");
+			assertTrue(Files.exists(out.resolve("plate_rois.zip")));
+		} finally {
+			WindowManager.setTempCurrentImage(null);
+		}
+	}
+
+	@Test
+	void segmentByFalsePositiveRateUsesTheValidationScores() throws Exception {
+		try (var m = ModelBundle.load(model, false)) {
+			Module strict = run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"),
+					"threshold_mode", "fpr", "target_fpr", 0.0001));
+			Module loose = run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"),
+					"threshold_mode", "fpr", "target_fpr", 0.2));
+			assertNotCanceled(strict);
+			assertNotCanceled(loose);
+			double t1 = (Double) strict.getOutput("threshold"), t2 = (Double) loose.getOutput("threshold");
+			assertTrue(t1 > t2, t1 + " should exceed " + t2);
+			assertTrue(t1 >= m.threshold() && m.threshold() >= t2, "the default (1 %) lies between");
+		}
+		String bad = failure(run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"), "threshold_mode", "fpr", "target_fpr", 2.0)));
+		assertTrue(bad.contains("between 0 and 1"), bad);
+	}
+
+	@Test
+	void batchDetectGoesOnPastABrokenFileAndReportsIt() throws Exception {
+		Path in = dir.resolve("batch-in"), out = dir.resolve("batch-out");
+		Files.createDirectories(in);
+		Files.copy(SAMPLES.resolve("test/defect/scratch.png"), in.resolve("scratch.png"));
+		Files.copy(SAMPLES.resolve("test/good/000.png"), in.resolve("good.png"));
+		Files.writeString(in.resolve("broken.png"), "not a png");
+		Module m = run(BatchDetectCommand.class, Map.of("model_file", model.toFile(), "input_folder", in.toFile(), "output_folder", out.toFile()));
+		assertNotCanceled(m);
+		assertEquals(2, (Integer) m.getOutput("scored"));
+		assertEquals(1, (Integer) m.getOutput("failed"));
+		for (String f : new String[] { "scratch.tif", "scratch_overlay.png", "scratch_rois.zip", "good.tif", "scores.csv" }) assertTrue(Files.exists(out.resolve(f)), f);
+		String csv = Files.readString(out.resolve("scores.csv"));
+		assertTrue(csv.contains("broken.png") && csv.contains("not a readable"), csv);
+		ImagePlus map = new Opener().openImage(out.resolve("scratch.tif").toString());
+		assertEquals(32, map.getBitDepth());
+	}
+
+	@Test
+	void evaluateWritesMetricsAndReturnsThem() throws Exception {
+		Path out = dir.resolve("evaluation");
+		Module m = run(EvaluateCommand.class, Map.of("model_file", model.toFile(), "test_folder", sample("test"), "mask_folder", sample("ground_truth"), "output_folder", out.toFile()));
+		assertNotCanceled(m);
+		for (String key : new String[] { "au_pro", "pixel_auroc", "image_auroc" }) {
+			double v = (Double) m.getOutput(key);
+			assertTrue(v >= 0 && v <= 1, key + " = " + v);
+		}
+		assertTrue(Files.exists(out.resolve("metrics.json")));
+		assertTrue(Files.exists(out.resolve("pro_curve.png")));
+		assertEquals("all", ((ResultsTable) m.getOutput("metrics_table")).getStringValue("defect_type", 0));
+	}
+
+	@Test
+	void modelInfoShowsSettingsThresholdAndProvenance() throws Exception {
+		Module m = run(ModelInfoCommand.class, Map.of("model_file", model.toFile()));
+		assertNotCanceled(m);
+		String info = (String) m.getOutput("info");
+		assertTrue(info.contains("threshold\t"), info);
+		assertTrue(info.contains("patchSizes\t[17]"), info);
+		assertTrue(info.contains("provenance.normalData"), info);
+		assertTrue(failure(run(ModelInfoCommand.class, Map.of("model_file", dir.resolve("missing.zip").toFile()))).contains("missing.zip"));
+	}
+
+	@Test
+	void trainingRefusesASingleImageWithoutValidationAndKeepsTheOldModel() throws Exception {
+		Path target = dir.resolve("keep.zip");
+		Files.writeString(target, "previous model");
+		String message = failure(run(TrainModelCommand.class, tinyTraining(Map.of("normal_folder", dir.resolve("one").toFile(), "model_file", target.toFile()))));
+		assertTrue(message.contains("one"), message);
+		ImagePlus single = new Opener().openImage(sample("normal/000.png").getPath());
+		WindowManager.setTempCurrentImage(single);
+		try {
+			String m2 = failure(runHere(TrainModelCommand.class, tinyTraining(Map.of("model_file", target.toFile()))));
+			assertTrue(m2.contains("at least 2"), m2);
+		} finally {
+			WindowManager.setTempCurrentImage(null);
+		}
+		assertEquals("previous model", Files.readString(target));
+	}
+
+	@Test
+	void cancellingTrainingLeavesThePreviousModelFileIntact() throws Exception {
+		Path target = dir.resolve("cancelled.zip");
+		Files.copy(model, target);
+		byte[] before = Files.readAllBytes(target);
+		CommandInfo info = context.service(CommandService.class).getCommand(TrainModelCommand.class);
+		Module module = context.service(ModuleService.class).createModule(info);
+		AtomicReference<Object> keep = new AtomicReference<>();
+		Object listener = new Object() {
+			@EventHandler
+			public void onStatus(StatusEvent e) {
+				String s = e.getStatusMessage();
+				// Status events arrive asynchronously: cancel once, as a user would, so a late event cannot overwrite the reason.
+				if (s != null && s.contains("student: step") && keep.compareAndSet(null, this)) ((Cancelable) module).cancel("test");
+			}
+		};
+		Object[] strong = { listener }; // the event service holds subscribers weakly
+		context.service(EventService.class).subscribe(listener);
+		Map<String, Object> in = tinyTraining(Map.of("normal_folder", sample("normal"), "validation_folder", sample("validation"), "model_file", target.toFile(), "epochs", 50));
+		context.service(ModuleService.class).run(module, true, in).get();
+		assertTrue(((Cancelable) module).isCanceled());
+		assertTrue(((Cancelable) module).getCancelReason().contains("Cancelled"), ((Cancelable) module).getCancelReason());
+		assertArrayEquals(before, Files.readAllBytes(target));
+		assertNotNull(strong[0]);
+	}
+}
