@@ -13,7 +13,7 @@ File.makeDirectory(out);
 
 settings = "patch_sizes=17,33 students=3 epochs=20";
 if (indexOf(" " + args + " ", " quick ") >= 0)
-	settings = "patch_sizes=17 students=2 epochs=1 network_width=8 descriptor_size=8";
+	settings = "patch_sizes=17 students=2 epochs=1 network_width=8 descriptor_size=8 random_teacher";
 
 // Normal images from a folder, validation from another folder (leave validation_folder out to hold back 20 %).
 run("Train Model...", "normal_folder=[" + samples + "normal] validation_folder=[" + samples + "validation] " + settings

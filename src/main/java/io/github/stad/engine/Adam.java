@@ -30,6 +30,10 @@ public final class Adam {
 
 	/** One update from the parameters' accumulated gradients, which are then reset to zero. */
 	public void step() {
+		Djl.withoutGradients(this::update);
+	}
+
+	private void update() {
 		steps++;
 		double correction1 = 1 - Math.pow(beta1, steps), correction2 = 1 - Math.pow(beta2, steps);
 		float stepSize = (float) (learningRate / correction1);

@@ -55,6 +55,22 @@ public final class Djl {
 		return "DJL " + Engine.getDjlVersion() + ", " + e.getEngineName() + " " + e.getVersion() + ", GPUs: " + e.getGpuCount();
 	}
 
+	/**
+	 * Runs in-place parameter updates with PyTorch's gradient recording off. Recording is a
+	 * per-thread switch in PyTorch, on by default; DJL turns it off only on the thread that started
+	 * the engine, so an optimiser step on another thread (a Fiji command, a worker) would fail with
+	 * "a leaf Variable that requires grad is being used in an in-place operation".
+	 */
+	public static void withoutGradients(Runnable update) {
+		boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
+		ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+		try {
+			update.run();
+		} finally {
+			ai.djl.pytorch.jni.JniUtils.setGradMode(was);
+		}
+	}
+
 	/** Runs a DJL call with this library's class loader as the thread's context class loader. */
 	public static <T> T withPluginClassLoader(Callable<T> call) {
 		Thread t = Thread.currentThread();

@@ -62,8 +62,12 @@ public class TrainModelCommand extends StadCommand {
 	private double threshold_fpr = 0.01;
 
 	@Parameter(label = "Teacher files", required = false, persist = false,
-			description = "Optional pretrained teacher files (comma-separated), one per patch size; without them a random teacher is used.")
+			description = "Optional pretrained teacher files (comma-separated), one per patch size; without them the shipped default teachers are used.")
 	private String teacher_files = "";
+
+	@Parameter(label = "Random teacher (for tests only)", persist = false,
+			description = "Use an untrained teacher instead of the shipped default teachers: fast with a small network width, but the maps are poor.")
+	private boolean random_teacher = false;
 
 	@Parameter(label = "Model file", style = FileWidget.SAVE_STYLE, persist = false, description = "Where to save the model (.zip). An existing file is only replaced when training succeeds.")
 	private File model_file;
@@ -111,7 +115,7 @@ public class TrainModelCommand extends StadCommand {
 		status.showStatus("Training… (press Esc to cancel)");
 		try (LossPlot plot = LossPlot.openIfInteractive("Training loss: " + model_file.getName())) {
 			ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
-					Teachers.fromFiles(teachers, true), plot == null ? progress : plot.wrap(progress));
+					Teachers.fromFiles(teachers, !random_teacher), plot == null ? progress : plot.wrap(progress));
 			threshold = outcome.model().threshold();
 			TrainJob.close(outcome);
 		}

@@ -47,7 +47,7 @@ class CommandsTest {
 
 	static final Path SAMPLES = Path.of("sample-images").toAbsolutePath();
 	/** Tiny networks: the tests check the plumbing, not the detection quality. */
-	static final String TINY = "patch_sizes=17 students=2 epochs=1 network_width=4 descriptor_size=8";
+	static final String TINY = "patch_sizes=17 students=2 epochs=1 network_width=4 descriptor_size=8 random_teacher";
 
 	@TempDir
 	static Path dir;
@@ -71,7 +71,7 @@ class CommandsTest {
 	}
 
 	static Map<String, Object> tinyTraining(Map<String, Object> more) {
-		Map<String, Object> in = new HashMap<>(Map.of("patch_sizes", "17", "students", 2, "epochs", 1, "network_width", 4, "descriptor_size", 8, "seed", 3));
+		Map<String, Object> in = new HashMap<>(Map.of("patch_sizes", "17", "students", 2, "epochs", 1, "network_width", 4, "descriptor_size", 8, "seed", 3, "random_teacher", true));
 		in.putAll(more);
 		return in;
 	}
