@@ -135,19 +135,15 @@ public final class ModelTrainer {
 			sigma[k] = (float) Math.sqrt(Math.max(sumSq[k] / count - m * m, 1e-12));
 		}
 		ScaleModel withoutStudents = new ScaleModel(teacher, List.of(), mu, sigma, null, source);
-		List<DescriptorNet> students = new ArrayList<>();
+		List<DescriptorNet> students;
 		try {
-			for (int i = 0; i < settings.students(); i++) {
-				Progress studentProgress = progress.range(0.1 + 0.9 * i / settings.students(), 0.1 + 0.9 * (i + 1) / settings.students());
-				long seed = settings.seed() * 1_000_003L + p * 101L + i;
-				String series = "p=" + p + " student " + (i + 1);
-				StudentTrainer.Result r = StudentTrainer.train(withoutStudents, trainSet, settings, seed, series, studentProgress);
-				students.add(r.student());
-				losses.put(series, r.losses());
-			}
+			long[] seeds = new long[settings.students()];
+			for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
+			StudentTrainer.Result r = StudentTrainer.train(withoutStudents, trainSet, settings, seeds, progress.range(0.1, 1));
+			students = r.students();
+			for (int i = 0; i < students.size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
 		} catch (RuntimeException e) {
 			teacher.close();
-			for (DescriptorNet s : students) s.close();
 			throw e;
 		}
 		return new ScaleModel(teacher, students, mu, sigma, null, source);

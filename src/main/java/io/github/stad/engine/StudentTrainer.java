@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -15,36 +16,46 @@ import java.util.SplittableRandom;
  */
 final class StudentTrainer {
 
-	/** The loss of each optimisation step. */
-	record Result(DescriptorNet student, float[] losses) {}
+	/** The trained students and the loss of each of their optimisation steps. */
+	record Result(List<DescriptorNet> students, List<float[]> losses) {}
 
 	private StudentTrainer() {}
 
-	/** Optimisation steps for a number of epochs: one epoch shows about as many crop pixels as the images have. */
-	static int stepsFor(List<FloatImage> images, int crop, int batch, int epochs) {
-		long pixels = 0;
-		for (FloatImage image : images) pixels += (long) image.width() * image.height();
-		long cropsPerEpoch = Math.max(1, Math.round(pixels / (double) (crop * crop)));
-		return (int) Math.max(1, epochs * ((cropsPerEpoch + batch - 1) / batch));
+	/**
+	 * Optimisation steps for a number of epochs. One epoch takes one random crop from every
+	 * training image, so the budget grows with the number of images, not with their size.
+	 */
+	static int stepsFor(int imageCount, int batch, int epochs) {
+		return (int) Math.max(1, ((long) epochs * imageCount + batch - 1) / batch);
 	}
 
-	static Result train(ScaleModel scale, List<FloatImage> images, TrainingSettings settings, long seed, String series, Progress progress) {
+	/**
+	 * Trains the students together on the same batches, so each batch costs one teacher pass for all
+	 * of them. Each student has its own random initialisation (its seed) and its own optimiser.
+	 */
+	static Result train(ScaleModel scale, List<FloatImage> images, TrainingSettings settings, long[] seeds, Progress progress) {
 		DescriptorNet teacher = scale.teacher();
 		Architecture arch = teacher.architecture();
 		int crop = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
 		crop = Math.min(settings.cropSize(), crop);
 		int batch = settings.batchSize();
-		int steps = stepsFor(images, crop, batch, settings.epochs());
-		SplittableRandom random = new SplittableRandom(seed);
-		DescriptorNet student = DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), random.nextLong());
-		List<NDArray> params = student.parameters();
-		student.setTrainable(true);
-		Adam adam = new Adam(params, settings.learningRate(), settings.weightDecay(), student.manager());
+		int steps = stepsFor(images.size(), batch, settings.epochs());
+		int m = seeds.length;
+		SplittableRandom random = new SplittableRandom(seeds[0] ^ 0x5DEECE66DL);
+		List<DescriptorNet> students = new ArrayList<>();
+		List<Adam> optimisers = new ArrayList<>();
+		List<float[]> losses = new ArrayList<>();
 		Engine engine = Djl.engine();
-		float[] losses = new float[steps];
 		int[] imageIndex = new int[batch], x0 = new int[batch], y0 = new int[batch];
 		boolean ok = false;
 		try {
+			for (long seed : seeds) {
+				DescriptorNet student = DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), new SplittableRandom(seed).nextLong());
+				students.add(student);
+				student.setTrainable(true);
+				optimisers.add(new Adam(student.parameters(), settings.learningRate(), settings.weightDecay(), student.manager()));
+				losses.add(new float[steps]);
+			}
 			for (int step = 0; step < steps; step++) {
 				progress.checkCancelled();
 				for (int b = 0; b < batch; b++) {
@@ -56,23 +67,27 @@ final class StudentTrainer {
 				try (NDManager sub = teacher.manager().newSubManager()) {
 					NDArray x = ScaleModel.denseInput(sub, arch, images, imageIndex, x0, y0, crop, crop);
 					NDArray target = scale.normalisedTeacher(sub, x, crop, crop);
-					try (GradientCollector collector = engine.newGradientCollector()) {
-						NDArray prediction = student.dense(x, crop, crop);
-						NDArray loss = prediction.sub(target).square().sum(new int[] { 1 }).mean();
-						collector.backward(loss);
-						losses[step] = loss.getFloat();
+					for (int i = 0; i < m; i++) {
+						float loss;
+						try (GradientCollector collector = engine.newGradientCollector()) {
+							NDArray prediction = students.get(i).dense(x, crop, crop);
+							NDArray l = prediction.sub(target).square().sum(new int[] { 1 }).mean();
+							collector.backward(l);
+							loss = l.getFloat();
+						}
+						optimisers.get(i).step();
+						if (!Float.isFinite(loss)) throw new IllegalStateException("Student training diverged (loss " + loss + " at step " + step + "); try a lower learning rate");
+						losses.get(i)[step] = loss;
+						progress.loss("p=" + arch.patchSize() + " student " + (i + 1), step, loss);
 					}
-					adam.step();
 				}
-				if (!Float.isFinite(losses[step])) throw new IllegalStateException("Student training diverged (loss " + losses[step] + " at step " + step + "); try a lower learning rate");
-				progress.loss(series, step, losses[step]);
-				progress.update(String.format("p=%d student: step %d/%d, loss %.4f", arch.patchSize(), step + 1, steps, losses[step]), (step + 1.0) / steps);
+				progress.update(String.format("p=%d students: step %d/%d, loss %.4f", arch.patchSize(), step + 1, steps, losses.get(0)[step]), (step + 1.0) / steps);
 			}
-			student.setTrainable(false);
+			for (DescriptorNet student : students) student.setTrainable(false);
 			ok = true;
-			return new Result(student, losses);
+			return new Result(students, losses);
 		} finally {
-			if (!ok) student.close();
+			if (!ok) for (DescriptorNet student : students) student.close();
 		}
 	}
 }

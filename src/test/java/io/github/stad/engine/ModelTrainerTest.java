@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** A real (tiny) training run, then everything that is done with its model. */
 class ModelTrainerTest {
 
-	static final TrainingSettings SETTINGS = TrainingSettings.defaults().withPatchSizes(17).withStudents(2).withEpochs(6)
+	static final TrainingSettings SETTINGS = TrainingSettings.defaults().withPatchSizes(17).withStudents(2).withEpochs(16)
 			.withCrop(24, 4).withNetworkSize(8, 16).withLearningRate(2e-3f).withSeed(7).withGpu(false);
 	static ModelTrainer.Outcome outcome;
 	static AnomalyModel model;

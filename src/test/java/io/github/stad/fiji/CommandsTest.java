@@ -361,7 +361,7 @@ class CommandsTest {
 			public void onStatus(StatusEvent e) {
 				String s = e.getStatusMessage();
 				// Status events arrive asynchronously: cancel once, as a user would, so a late event cannot overwrite the reason.
-				if (s != null && s.contains("student: step") && keep.compareAndSet(null, this)) ((Cancelable) module).cancel("test");
+				if (s != null && s.contains("students: step") && keep.compareAndSet(null, this)) ((Cancelable) module).cancel("test");
 			}
 		};
 		Object[] strong = { listener }; // the event service holds subscribers weakly
