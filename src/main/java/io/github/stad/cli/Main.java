@@ -40,7 +40,7 @@ public final class Main {
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 1] [--seed S] [--resume FILE] [--batch 64] [--checkpoint-every 100] [--cpu]
 			  info      --model MODEL.zip
-			  demo      [--out DIR] [--epochs N]   train, score and evaluate on the bundled sample images
+			  demo      [--out DIR] [--epochs 4]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
 			""";
 
@@ -185,13 +185,13 @@ public final class Main {
 		Path samples = home.resolve("sample-images");
 		if (!Files.isDirectory(samples)) throw new IllegalArgumentException("sample-images not found under " + home.toAbsolutePath() + "; run the demo from the repository");
 		Path outDir = Path.of(a.optional("out", "demo-output"));
-		String epochs = a.optional("epochs", "20");
+		String epochs = a.optional("epochs", "4");
 		String cpu = a.flag("cpu") ? "--cpu" : null;
 		a.rejectUnknown();
 		Path model = outDir.resolve("model.zip");
 		String[][] steps = {
 				{ "train", "--normal", samples.resolve("normal").toString(), "--validation", samples.resolve("validation").toString(), "--out", model.toString(),
-						"--patch-sizes", "17,33", "--epochs", epochs },
+						"--epochs", epochs },
 				{ "score", "--model", model.toString(), "--input", samples.resolve("test").toString(), "--out", outDir.resolve("maps").toString() },
 				{ "evaluate", "--model", model.toString(), "--test", samples.resolve("test").toString(), "--masks", samples.resolve("ground_truth").toString(),
 						"--out", outDir.resolve("evaluation").toString() } };

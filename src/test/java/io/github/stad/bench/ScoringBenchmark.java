@@ -49,13 +49,13 @@ public final class ScoringBenchmark {
 				for (int size : sizes) {
 					FloatImage image = noise(size, channels);
 					double dense = best(3, () -> denseOnce(teacher, image));
-					double full = best(2, () -> model.score(image, 256, Progress.NONE));
+					double full = best(1, () -> model.score(image, 256, Progress.NONE));
 					double gflop = 2.0 * arch.multiplyAddsPerPixel() * size * size / 1e9;
 					System.out.printf("p=%d %d²: one dense network %.2f s (%.0f GFLOP/s on output pixels), full pass teacher+3 students %.2f s (%.0f GFLOP/s), peak RSS %d MB%n",
 							p, size, dense, gflop / dense, full, 4 * gflop / full, peakRssMb());
 				}
 				// Naive: the patch network on every patch of a small image, against the dense form.
-				int small = 64;
+				int small = 32;
 				FloatImage image = noise(small, channels);
 				double naive = best(1, () -> naiveOnce(teacher, image));
 				double dense = best(3, () -> denseOnce(teacher, image));
