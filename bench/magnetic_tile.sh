@@ -11,7 +11,7 @@ data=../shared/data/magnetic-tile
 mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
 cp="target/classes:target/test-classes:$(cat target/cp.txt)"
 mkdir -p "$out"
-java -cp "$cp" io.github.stad.bench.MagneticTileSubset "$data/split.csv" "$out/data" "$scale" "$te" "$ve" "$se"
+java -Djava.awt.headless=true -cp "$cp" io.github.stad.bench.MagneticTileSubset "$data/split.csv" "$out/data" "$scale" "$te" "$ve" "$se"
 split="$out/data/split.csv"
 for teacher in shipped random; do
   extra=(); [ "$teacher" = random ] && extra=(--random-teacher)

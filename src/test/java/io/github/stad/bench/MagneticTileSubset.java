@@ -1,6 +1,6 @@
 package io.github.stad.bench;
 
-import ij.IJ;
+import ij.io.FileSaver;
 import ij.ImagePlus;
 import ij.io.Opener;
 import ij.process.ImageProcessor;
@@ -41,10 +41,10 @@ public final class MagneticTileSubset {
 			ImageProcessor ip = imp.getProcessor().convertToByte(false);
 			int w = fixed ? fixedW : (int) Math.round(ip.getWidth() * scale), h = fixed ? fixedH : (int) Math.round(ip.getHeight() * scale);
 			ip.setInterpolationMethod(ImageProcessor.BILINEAR);
-			IJ.save(new ImagePlus(stem, ip.resize(w, h, true)), image.toString());
+			new FileSaver(new ImagePlus(stem, ip.resize(w, h, true))).saveAsPng(image.toString());
 			ImageProcessor m = new Opener().openImage(csv.getParent().resolve(f[1]).toString()).getProcessor().convertToByte(false);
 			m.setInterpolationMethod(ImageProcessor.NONE);
-			IJ.save(new ImagePlus(stem + "_mask", m.resize(w, h)), mask.toString());
+			new FileSaver(new ImagePlus(stem + "_mask", m.resize(w, h))).saveAsPng(mask.toString());
 			rows.add(image.toAbsolutePath() + "," + mask.toAbsolutePath() + "," + f[2] + "," + f[3]);
 		}
 		Files.write(out.resolve("split.csv"), rows);

@@ -373,4 +373,22 @@ class CommandsTest {
 		assertArrayEquals(before, Files.readAllBytes(target));
 		assertNotNull(strong[0]);
 	}
+
+	@Test
+	void trainTeacherWritesAResumableTeacherFile() throws Exception {
+		Path teacher = dir.resolve("teacher.zip");
+		Map<String, Object> in = new HashMap<>(Map.of("images_folder", sample("normal"), "patch_size", "17", "iterations", 3, "network_width", 4,
+				"descriptor_size", 8, "teacher_file", teacher.toFile()));
+		Module m = run(TrainTeacherCommand.class, in);
+		assertNotCanceled(m);
+		assertTrue(Double.isFinite((Double) m.getOutput("final_loss")));
+		assertEquals(17, io.github.stad.engine.TeacherFile.load(teacher).architecture().patchSize());
+		in.put("iterations", 5);
+		in.put("resume_file", teacher.toFile());
+		assertNotCanceled(run(TrainTeacherCommand.class, in));
+
+		in.put("images_folder", dir.resolve("no-such-folder").toFile());
+		String message = failure(run(TrainTeacherCommand.class, in));
+		assertTrue(message.contains("no-such-folder"), message);
+	}
 }

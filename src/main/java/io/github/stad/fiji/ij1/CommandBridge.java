@@ -30,6 +30,7 @@ import io.github.stad.fiji.BatchDetectCommand;
 import io.github.stad.fiji.DetectAnomaliesCommand;
 import io.github.stad.fiji.EvaluateCommand;
 import io.github.stad.fiji.ModelInfoCommand;
+import io.github.stad.fiji.TrainTeacherCommand;
 import io.github.stad.fiji.SegmentAnomaliesCommand;
 import io.github.stad.fiji.StadCommand;
 import io.github.stad.fiji.TrainModelCommand;
@@ -51,6 +52,7 @@ public class CommandBridge implements PlugIn {
 		COMMANDS.put("batch", BatchDetectCommand.class);
 		COMMANDS.put("evaluate", EvaluateCommand.class);
 		COMMANDS.put("info", ModelInfoCommand.class);
+		COMMANDS.put("teacher", TrainTeacherCommand.class);
 	}
 
 	private static Context context;

@@ -1,0 +1,85 @@
+package io.github.stad.fiji;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import io.github.stad.engine.TeacherSettings;
+import io.github.stad.engine.TeacherTrainer;
+import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.TrainTeacherJob;
+
+/**
+ * Plugins › Anomaly Detection › Train Teacher…: pretrains a teacher on a folder of photographs (advanced;
+ * the plugin ships default teachers). Checkpoints are written to the output file as training goes,
+ * and a run can be resumed from one.
+ */
+@Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Train Teacher...")
+public class TrainTeacherCommand extends StadCommand {
+
+	@Parameter(label = "Images folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Natural photographs (any size, gray or RGB) to sample patches from.")
+	private File images_folder;
+
+	@Parameter(label = "Patch size", choices = { "17", "33", "65" }, persist = false, description = "Receptive field of the teacher in pixels.")
+	private String patch_size = "65";
+
+	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps of 64 triplets each.")
+	private int iterations = 2000;
+
+	@Parameter(label = "Distil from (TorchScript .pt)", required = false, style = FileWidget.OPEN_STYLE, persist = false,
+			description = "Optional pretrained network P for knowledge distillation (lambda_k); leave empty for self-supervised training only.")
+	private File distill_file;
+
+	@Parameter(label = "Weight of distillation (lambda_k)", min = "0", persist = false)
+	private double lambda_k = 0;
+
+	@Parameter(label = "Weight of the triplet loss (lambda_m)", min = "0", persist = false)
+	private double lambda_m = 1;
+
+	@Parameter(label = "Weight of compactness (lambda_c)", min = "0", persist = false)
+	private double lambda_c = 1;
+
+	@Parameter(label = "Network width", min = "4", persist = false, description = "Channels of the network (128 as in the paper).")
+	private int network_width = 128;
+
+	@Parameter(label = "Descriptor size", min = "4", persist = false, description = "Length of the descriptor (128 as in the paper).")
+	private int descriptor_size = 128;
+
+	@Parameter(label = "Seed", persist = false)
+	private int seed = 1;
+
+	@Parameter(label = "Resume from checkpoint", required = false, style = FileWidget.OPEN_STYLE, persist = false,
+			description = "A teacher file written by an earlier run with the same settings: training continues where it stopped.")
+	private File resume_file;
+
+	@Parameter(label = "Teacher file", style = FileWidget.SAVE_STYLE, persist = false, description = "Where to write the teacher (.zip); also its checkpoint.")
+	private File teacher_file;
+
+	@Parameter(label = "Use GPU", persist = false)
+	private boolean use_gpu;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Final loss")
+	private double final_loss;
+
+	@Override
+	protected String title() { return "Train Teacher"; }
+
+	@Override
+	protected void execute() throws Exception {
+		if (!given(images_folder)) throw new IllegalArgumentException("Choose a folder of photographs (images_folder)");
+		if (!given(teacher_file)) throw new IllegalArgumentException("Choose where to save the teacher (teacher_file)");
+		int p = Integer.parseInt(patch_size.trim());
+		TeacherSettings d = TeacherSettings.defaults(p);
+		TeacherSettings s = new TeacherSettings(p, network_width, descriptor_size, iterations, d.batchSize(), d.learningRate(), d.weightDecay(),
+				(float) lambda_k, (float) lambda_m, (float) lambda_c, d.margin(), d.maxShift(), d.brightness(), d.noiseStd(), seed, d.checkpointEvery(), use_gpu);
+		String distill = given(distill_file) ? distill_file.getPath() : null;
+		TeacherTrainer.Result r = TrainTeacherJob.run(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, distill, 224,
+				teacher_file.toPath(), given(resume_file) ? resume_file.toPath() : null, progress());
+		final_loss = r.losses().get(r.losses().size() - 1)[0];
+		log.info(title() + ": teacher written to " + teacher_file + " (final loss " + String.format("%.4f", final_loss) + ")");
+	}
+}
