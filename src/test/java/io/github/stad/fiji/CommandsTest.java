@@ -106,7 +106,7 @@ class CommandsTest {
 	void everyCommandIsUnderOneMenuWithSnakeCaseParametersThatAreNotPersisted() {
 		List<CommandInfo> ours = context.service(CommandService.class).getCommands().stream()
 				.filter(i -> i.getClassName().startsWith("io.github.stad.fiji.")).toList();
-		assertEquals(6, ours.size());
+		assertEquals(7, ours.size());
 		for (CommandInfo info : ours) {
 			assertTrue(info.getMenuPath().toString().startsWith("[Plugins, Anomaly Detection, "), info.getMenuPath().toString());
 			assertTrue(info.getTitle().endsWith("..."), info.getTitle());
