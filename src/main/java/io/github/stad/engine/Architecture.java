@@ -96,6 +96,13 @@ public final class Architecture {
 	 */
 	public int receptiveField() { return receptiveField; }
 
+	/** Product of the pooling strides: the strided form's outputs are this many pixels apart. */
+	public int outputStride() {
+		int s = 1;
+		for (Layer l : layers) if (l.pooling()) s *= 2;
+		return s;
+	}
+
 	/** Rows/columns of padding before the image in the dense form: the patch is centred on its pixel. */
 	public int marginBefore() { return (patchSize - 1) / 2; }
 

@@ -115,7 +115,18 @@ public final class DescriptorNet implements AutoCloseable {
 
 	/** Patch form: [N, C, p, p] → [N, d]. */
 	public NDArray patch(NDArray patches) {
-		NDArray x = patches;
+		NDArray x = strided(patches);
+		return x.reshape(x.getShape().get(0), arch.descriptorDim());
+	}
+
+	/**
+	 * Strided form: the patch network slid over a larger input with its ordinary 2×2/2 pooling,
+	 * [N, C, H, W] → [N, d, H', W']. Output (i, j) is T̂ of the receptive-field window at input
+	 * offset (s·i, s·j), s = {@link Architecture#outputStride()}: the dense map on a grid of
+	 * stride s, for a fraction of the dense form's work. Student training uses it on crops.
+	 */
+	public NDArray strided(NDArray input) {
+		NDArray x = input;
 		int conv = 0, convCount = weights.size();
 		for (Architecture.Layer l : arch.layers()) {
 			if (l.pooling()) {
@@ -126,7 +137,12 @@ public final class DescriptorNet implements AutoCloseable {
 				if (conv < convCount) x = Activation.leakyRelu(x, Architecture.LEAKY_SLOPE);
 			}
 		}
-		return x.reshape(x.getShape().get(0), arch.descriptorDim());
+		return x;
+	}
+
+	/** Input side the strided form needs for {@code gridSize} outputs per side. */
+	public static int stridedInputSize(Architecture arch, int gridSize) {
+		return (gridSize - 1) * arch.outputStride() + arch.receptiveField();
 	}
 
 	/**

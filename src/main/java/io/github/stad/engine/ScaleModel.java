@@ -97,8 +97,12 @@ public final class ScaleModel implements AutoCloseable {
 
 	/** The teacher's descriptors of a dense input, normalised with μ/σ: the students' target. */
 	NDArray normalisedTeacher(NDManager manager, NDArray x, int tw, int th) {
+		return normalise(manager, teacher.dense(x, th, tw));
+	}
+
+	/** (t − μ) ⊘ σ for teacher descriptors [N, d, H, W]. */
+	NDArray normalise(NDManager manager, NDArray t) {
 		int d = architecture().descriptorDim();
-		NDArray t = teacher.dense(x, th, tw);
 		NDArray muArray = manager.create(mu, new Shape(1, d, 1, 1));
 		NDArray sigmaArray = manager.create(sigma, new Shape(1, d, 1, 1));
 		return t.sub(muArray).div(sigmaArray);

@@ -37,7 +37,7 @@ public record TrainingSettings(
 	}
 
 	public static TrainingSettings defaults() {
-		return new TrainingSettings(new int[] { 17, 33, 65 }, 3, 1, 1, 128, 2, 1e-4f, 1e-5f,
+		return new TrainingSettings(new int[] { 17, 33, 65 }, 3, 1, 1, 128, 8, 1e-4f, 1e-5f,
 				Architecture.DEFAULT_WIDTH, Architecture.DEFAULT_DESCRIPTOR_DIM, 0.01, 256, true);
 	}
 

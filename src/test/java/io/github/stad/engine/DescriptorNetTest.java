@@ -65,6 +65,41 @@ class DescriptorNetTest {
 		}
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "17,1", "33,1", "65,3" })
+	void stridedFormEqualsDenseMapOnItsGrid(int p, int channels) {
+		Architecture arch = new Architecture(p, channels, 8, 16);
+		int s = arch.outputStride();
+		assertEquals(p == 17 ? 1 : p == 33 ? 4 : 8, s);
+		int w = p + 40, h = p + 31, grid = 3, x0 = 5, y0 = 2;
+		Random random = new Random(p + 1);
+		float[][] data = new float[channels][w * h];
+		for (float[] ch : data) for (int i = 0; i < ch.length; i++) ch[i] = (float) random.nextGaussian();
+		FloatImage image = new FloatImage("noise", w, h, data);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet net = DescriptorNet.random(arch, m, Device.cpu(), 7)) {
+			int inW = DescriptorNet.denseInputSize(arch, w), inH = DescriptorNet.denseInputSize(arch, h);
+			float[] padded = new float[channels * inW * inH];
+			PaddedCrops.window(image, -arch.marginBefore(), -arch.marginBefore(), inW, inH, padded, 0);
+			float[] dense = net.dense(m.create(padded, new Shape(1, channels, inH, inW)), h, w).toFloatArray();
+
+			int in = DescriptorNet.stridedInputSize(arch, grid);
+			float[] window = new float[channels * in * in];
+			PaddedCrops.window(image, x0 - arch.marginBefore(), y0 - arch.marginBefore(), in, in, window, 0);
+			NDArray strided = net.strided(m.create(window, new Shape(1, channels, in, in)));
+			assertEquals(new Shape(1, 16, grid, grid), strided.getShape());
+			float[] values = strided.toFloatArray();
+			for (int k = 0; k < 16; k++) {
+				for (int i = 0; i < grid; i++) {
+					for (int j = 0; j < grid; j++) {
+						float expected = dense[k * w * h + (y0 + s * i) * w + x0 + s * j];
+						assertEquals(expected, values[(k * grid + i) * grid + j], 1e-4f + 1e-4f * Math.abs(expected), "k=" + k + " i=" + i + " j=" + j);
+					}
+				}
+			}
+		}
+	}
+
 	@Test
 	void weightsRoundTrip() {
 		Architecture arch = new Architecture(17, 1, 4, 8);
