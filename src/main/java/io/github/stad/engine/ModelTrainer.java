@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Trains a complete {@link AnomalyModel} from anomaly-free images (METHOD.md): input
@@ -124,9 +125,11 @@ public final class ModelTrainer {
 		int d = arch.descriptorDim();
 		double[] sum = new double[d], sumSq = new double[d];
 		long count = 0;
+		int stride = arch.outputStride();
+		SplittableRandom offsets = new SplittableRandom(settings.seed() * 31 + p);
 		for (int i = 0; i < trainSet.size(); i++) {
-			progress.update("p=" + p + ": teacher descriptors of image " + (i + 1) + "/" + trainSet.size(), 0.1 * i / trainSet.size());
-			count += ScaleModel.accumulateDescriptorStats(teacher, trainSet.get(i), settings.tileSize(), sum, sumSq, progress);
+			progress.update("p=" + p + ": teacher descriptors of image " + (i + 1) + "/" + trainSet.size(), 0.05 * i / trainSet.size());
+			count += ScaleModel.accumulateDescriptorStats(teacher, trainSet.get(i), offsets.nextInt(stride), offsets.nextInt(stride), settings.tileSize(), sum, sumSq, progress);
 		}
 		float[] mu = new float[d], sigma = new float[d];
 		for (int k = 0; k < d; k++) {
@@ -139,7 +142,7 @@ public final class ModelTrainer {
 		try {
 			long[] seeds = new long[settings.students()];
 			for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
-			StudentTrainer.Result r = StudentTrainer.train(withoutStudents, trainSet, settings, seeds, progress.range(0.1, 1));
+			StudentTrainer.Result r = StudentTrainer.train(withoutStudents, trainSet, settings, seeds, progress.range(0.05, 1));
 			students = r.students();
 			for (int i = 0; i < students.size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
 		} catch (RuntimeException e) {

@@ -126,29 +126,49 @@ public final class ScaleModel implements AutoCloseable {
 	}
 
 	/**
-	 * Adds the teacher's descriptors of a normalised image to per-channel sums (for μ/σ).
-	 * @return the number of pixels added
+	 * The reflection-padded windows whose strided outputs are the grid points
+	 * (x0 + s·j, y0 + s·i), 0 ≤ j < gridW, 0 ≤ i < gridH, s = {@link Architecture#outputStride()}.
 	 */
-	public static long accumulateDescriptorStats(DescriptorNet teacher, FloatImage image, int tileSize, double[] sum, double[] sumSq, Progress progress) {
-		int w = image.width(), h = image.height();
-		int d = teacher.architecture().descriptorDim();
-		for (int y0 = 0; y0 < h; y0 += tileSize) {
-			for (int x0 = 0; x0 < w; x0 += tileSize) {
+	static NDArray stridedInput(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int gridW, int gridH) {
+		int inW = DescriptorNet.stridedInputSize(arch, gridW), inH = DescriptorNet.stridedInputSize(arch, gridH);
+		int c = arch.inputChannels();
+		int size = c * inW * inH;
+		float[] buffer = new float[imageIndex.length * size];
+		for (int i = 0; i < imageIndex.length; i++) {
+			PaddedCrops.window(images.get(imageIndex[i]), x0[i] - arch.marginBefore(), y0[i] - arch.marginBefore(), inW, inH, buffer, i * size);
+		}
+		return manager.create(buffer, new Shape(imageIndex.length, c, inH, inW));
+	}
+
+	/**
+	 * Adds the teacher's descriptors on the stride-s grid of a normalised image that starts at
+	 * (ox, oy), 0 ≤ ox, oy &lt; s, to per-channel sums (for μ/σ). With a random offset per image this is a
+	 * uniform sample of 1/s² of the training pixels (all of them for p = 17), enough for a per-channel
+	 * mean and standard deviation, at a fraction of the dense pass's cost.
+	 * @return the number of descriptors added
+	 */
+	public static long accumulateDescriptorStats(DescriptorNet teacher, FloatImage image, int ox, int oy, int tileSize, double[] sum, double[] sumSq, Progress progress) {
+		Architecture arch = teacher.architecture();
+		int s = arch.outputStride(), d = arch.descriptorDim();
+		int gridW = (image.width() - 1 - ox) / s + 1, gridH = (image.height() - 1 - oy) / s + 1;
+		int block = Math.max(1, tileSize / s);
+		for (int gy = 0; gy < gridH; gy += block) {
+			for (int gx = 0; gx < gridW; gx += block) {
 				progress.checkCancelled();
-				int tw = Math.min(tileSize, w - x0), th = Math.min(tileSize, h - y0);
+				int bw = Math.min(block, gridW - gx), bh = Math.min(block, gridH - gy);
 				try (NDManager sub = teacher.manager().newSubManager()) {
-					NDArray x = denseInput(sub, teacher.architecture(), List.of(image), new int[] { 0 }, new int[] { x0 }, new int[] { y0 }, tw, th);
-					NDArray t = teacher.dense(x, th, tw).reshape(d, (long) tw * th);
-					float[] s = t.sum(new int[] { 1 }).toFloatArray();
-					float[] s2 = t.square().sum(new int[] { 1 }).toFloatArray();
+					NDArray x = stridedInput(sub, arch, List.of(image), new int[] { 0 }, new int[] { ox + s * gx }, new int[] { oy + s * gy }, bw, bh);
+					NDArray t = teacher.strided(x).reshape(d, (long) bw * bh);
+					float[] sums = t.sum(new int[] { 1 }).toFloatArray();
+					float[] squares = t.square().sum(new int[] { 1 }).toFloatArray();
 					for (int k = 0; k < d; k++) {
-						sum[k] += s[k];
-						sumSq[k] += s2[k];
+						sum[k] += sums[k];
+						sumSq[k] += squares[k];
 					}
 				}
 			}
 		}
-		return (long) w * h;
+		return (long) gridW * gridH;
 	}
 
 	@Override

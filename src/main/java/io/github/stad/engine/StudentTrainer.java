@@ -3,7 +3,6 @@ package io.github.stad.engine;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 import java.util.ArrayList;
@@ -85,7 +84,7 @@ final class StudentTrainer {
 					y0[b] = random.nextInt(image.height() - span + 1);
 				}
 				try (NDManager sub = teacher.manager().newSubManager()) {
-					NDArray x = stridedInput(sub, arch, images, imageIndex, x0, y0, grid);
+					NDArray x = ScaleModel.stridedInput(sub, arch, images, imageIndex, x0, y0, grid, grid);
 					NDArray target = scale.normalise(sub, teacher.strided(x));
 					for (int i = 0; i < m; i++) {
 						float loss;
@@ -109,17 +108,5 @@ final class StudentTrainer {
 		} finally {
 			if (!ok) for (DescriptorNet student : students) student.close();
 		}
-	}
-
-	/** The reflection-padded windows whose strided outputs are the grid points (x0 + s·j, y0 + s·i). */
-	static NDArray stridedInput(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int grid) {
-		int in = DescriptorNet.stridedInputSize(arch, grid);
-		int c = arch.inputChannels();
-		int size = c * in * in;
-		float[] buffer = new float[imageIndex.length * size];
-		for (int i = 0; i < imageIndex.length; i++) {
-			PaddedCrops.window(images.get(imageIndex[i]), x0[i] - arch.marginBefore(), y0[i] - arch.marginBefore(), in, in, buffer, i * size);
-		}
-		return manager.create(buffer, new Shape(imageIndex.length, c, in, in));
 	}
 }
