@@ -70,7 +70,8 @@ def compactness(x):
     cov = c.t() @ c / max(1, x.shape[0] - 1)
     std = (torch.diagonal(cov) + 1e-8).sqrt()
     corr = cov / std[:, None] / std[None, :]
-    return corr.sum() - torch.diagonal(corr).sum()
+    sq = corr ** 2  # squared, as TeacherLosses.compactness: the signed sum rewards collapse
+    return sq.sum() - torch.diagonal(sq).sum()
 
 
 def write_teacher(path, net, p, channels, provenance):
@@ -107,6 +108,7 @@ def main():
     ap.add_argument("--sizes", default="17,33,65")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lambda-c", type=float, default=0.01)
     args = ap.parse_args()
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     print("device", dev, torch.__version__, flush=True)
@@ -150,7 +152,7 @@ def main():
             d = net(torch.cat([anc, pos, neg]))
             da, dp, dn = d[:B], d[B:2 * B], d[2 * B:]
             lm, lc = triplet(da, dp, dn), compactness(da)
-            loss = lm + lc
+            loss = lm + args.lambda_c * lc
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -168,7 +170,7 @@ def main():
             "trainedWith": "bench/pretrain_teachers_gpu.py (PyTorch " + torch.__version__ + ", " + (torch.cuda.get_device_name() if dev.type == "cuda" else "cpu") + ")",
             "data": f"{len(imgs)} grayscale photographs from Debian packages (docs/teacher-photos.md)",
             "inputNormalisation": f"dataset standardisation of the photographs: mean {mean:.4f}, std {std:.4f}",
-            "losses": "lambda_m=1 (triplet, margin 1, anchor swap), lambda_c=1 (compactness), lambda_k=0",
+            "losses": f"lambda_m=1 (triplet, margin 1, anchor swap), lambda_c={args.lambda_c} (compactness, squared correlations), lambda_k=0",
             "iterations": str(it), "batch": str(B), "wallSeconds": f"{wall:.1f}", "seed": str(args.seed),
             "lossCurve": ";".join(f"{a}:{b:.4f}:{c:.4f}:{e:.4f}" for a, b, c, e in curve),
             "checkInput": "x[c,i,j] = sin(0.3 i + 0.7 j + c)",

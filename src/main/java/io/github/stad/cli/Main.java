@@ -33,14 +33,14 @@ public final class Main {
 	static final String USAGE = """
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
-			            [--epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 64] [--batch 8]
+			            [--epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
 			            [--learning-rate 1e-4] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
 			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
-			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 1] [--seed S] [--resume FILE] [--batch 64] [--checkpoint-every 100] [--cpu]
+			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu]
 			  info      --model MODEL.zip
-			  demo      [--out DIR] [--epochs 4]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
+			  demo      [--out DIR] [--epochs 30]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
 			""";
 
@@ -165,10 +165,11 @@ public final class Main {
 				d.margin(), d.maxShift(), d.brightness(), d.noiseStd(), a.integer("seed", (int) d.seed()), a.integer("checkpoint-every", d.checkpointEvery()), !a.flag("cpu"));
 		int distillSize = a.integer("distill-input-size", 224);
 		String resume = a.optional("resume", null);
+		String init = a.optional("init", null);
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
 		out.println("Pretraining a p=" + p + " teacher on " + set.size() + " image(s); " + Djl.describe());
-		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, distill, distillSize, file, resume == null ? null : Path.of(resume), progress);
+		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resume == null ? null : Path.of(resume), progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
 	}
@@ -185,7 +186,7 @@ public final class Main {
 		Path samples = home.resolve("sample-images");
 		if (!Files.isDirectory(samples)) throw new IllegalArgumentException("sample-images not found under " + home.toAbsolutePath() + "; run the demo from the repository");
 		Path outDir = Path.of(a.optional("out", "demo-output"));
-		String epochs = a.optional("epochs", "4");
+		String epochs = a.optional("epochs", "30");
 		String cpu = a.flag("cpu") ? "--cpu" : null;
 		a.rejectUnknown();
 		Path model = outDir.resolve("model.zip");

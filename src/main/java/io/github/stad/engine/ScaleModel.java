@@ -129,7 +129,7 @@ public final class ScaleModel implements AutoCloseable {
 	 * The reflection-padded windows whose strided outputs are the grid points
 	 * (x0 + s·j, y0 + s·i), 0 ≤ j < gridW, 0 ≤ i < gridH, s = {@link Architecture#outputStride()}.
 	 */
-	static NDArray stridedInput(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int gridW, int gridH) {
+	public static NDArray stridedInput(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int gridW, int gridH) {
 		int inW = DescriptorNet.stridedInputSize(arch, gridW), inH = DescriptorNet.stridedInputSize(arch, gridH);
 		int c = arch.inputChannels();
 		int size = c * inW * inH;

@@ -2,7 +2,9 @@ package io.github.stad.engine;
 
 /**
  * Settings of teacher pretraining. Defaults follow METHOD.md's reimplementation settings (Adam,
- * lr 2e-4, weight decay 1e-5, batch 64); with no pretrained network to distil from, λk = 0.
+ * lr 2e-4, weight decay 1e-5, batch 64); with no pretrained network to distil from, λk = 0. λc = 0.01 keeps
+ * the squared-correlation sum (about 16 000 for a collapsed 128-d descriptor) on the scale of the
+ * triplet loss.
  */
 public record TeacherSettings(int patchSize, int width, int descriptorDim, int iterations, int batchSize, float learningRate, float weightDecay,
 		float lambdaK, float lambdaM, float lambdaC, float margin, int maxShift, float brightness, float noiseStd, long seed, int checkpointEvery, boolean useGpu) {
@@ -15,7 +17,7 @@ public record TeacherSettings(int patchSize, int width, int descriptorDim, int i
 
 	public static TeacherSettings defaults(int patchSize) {
 		return new TeacherSettings(patchSize, Architecture.DEFAULT_WIDTH, Architecture.DEFAULT_DESCRIPTOR_DIM, 2000, 64, 2e-4f, 1e-5f,
-				0f, 1f, 1f, 1f, Math.max(1, patchSize / 16), 0.2f, 0.1f, 1, 100, true);
+				0f, 1f, 0.01f, 1f, Math.max(1, patchSize / 16), 0.2f, 0.1f, 1, 100, true);
 	}
 
 	public TeacherSettings withIterations(int n) { return new TeacherSettings(patchSize, width, descriptorDim, n, batchSize, learningRate, weightDecay, lambdaK, lambdaM, lambdaC, margin, maxShift, brightness, noiseStd, seed, checkpointEvery, useGpu); }

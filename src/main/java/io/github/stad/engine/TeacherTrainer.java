@@ -46,6 +46,15 @@ public final class TeacherTrainer {
 
 	public static Result train(List<FloatImage> images, TeacherSettings s, Distiller distiller, Path checkpoint, Path resumeFrom,
 			Map<String, String> provenance, Progress progress) throws IOException {
+		return train(images, s, null, distiller, checkpoint, resumeFrom, provenance, progress);
+	}
+
+	/**
+	 * @param initial a teacher to start from instead of random weights (fine-tuning: a fresh optimiser
+	 *                and iteration count, the teacher's weights), or null; ignored when resuming
+	 */
+	public static Result train(List<FloatImage> images, TeacherSettings s, TeacherWeights initial, Distiller distiller, Path checkpoint, Path resumeFrom,
+			Map<String, String> provenance, Progress progress) throws IOException {
 		if (s.lambdaK() > 0 && distiller == null) throw new IllegalArgumentException("λk > 0 needs a pretrained network to distil from (--distill)");
 		int channels = images.get(0).channels();
 		Architecture arch = new Architecture(s.patchSize(), channels, s.width(), s.descriptorDim());
@@ -93,9 +102,12 @@ public final class TeacherTrainer {
 		Device device = Djl.device(s.useGpu());
 		Engine engine = Djl.engine();
 		try (NDManager manager = NDManager.newBaseManager(device, engine.getEngineName())) {
-			DescriptorNet teacher = resumedWeights == null
-					? DescriptorNet.random(arch, manager, device, s.seed())
-					: DescriptorNet.fromWeights(arch, resumedWeights, manager, device);
+			if (resumedWeights == null && initial != null && !initial.architecture().equals(arch)) {
+				throw new IllegalArgumentException("The starting teacher " + initial.source() + " is for " + initial.architecture() + ", but " + arch + " is being trained");
+			}
+			DescriptorNet teacher = resumedWeights != null ? DescriptorNet.fromWeights(arch, resumedWeights, manager, device)
+					: initial != null ? DescriptorNet.fromWeights(arch, initial.weights(), manager, device)
+					: DescriptorNet.random(arch, manager, device, s.seed());
 			List<NDArray> params = new ArrayList<>(teacher.parameters());
 			// The decoder D of distillation trains with the teacher and is kept in checkpoints only.
 			NDArray decoderWeight = null, decoderBias = null;

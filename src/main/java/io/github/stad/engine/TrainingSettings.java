@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * Everything that controls student training. Defaults follow METHOD.md where it names a value
  * (M = 3 students, Adam with lr 1e-4 and weight decay 1e-5) and are otherwise sized so that the
- * default training of 50 images of 256² finishes in about 20 minutes on a 2-core CPU: one epoch
- * takes one random 128² crop of every training image (large crops waste less of the dense
- * networks' work on margins), two crops per step.
+ * default training of 50 images of 256² finishes in about 20 minutes on a 2-core CPU: 4 epochs,
+ * one epoch takes one random crop (up to 128², see {@link StudentTrainer#gridSize}) of every
+ * training image, 8 crops per step.
  */
 public record TrainingSettings(
 		int[] patchSizes,
@@ -37,7 +37,7 @@ public record TrainingSettings(
 	}
 
 	public static TrainingSettings defaults() {
-		return new TrainingSettings(new int[] { 17, 33, 65 }, 3, 1, 1, 128, 8, 1e-4f, 1e-5f,
+		return new TrainingSettings(new int[] { 17, 33, 65 }, 3, 4, 1, 128, 8, 1e-4f, 1e-5f,
 				Architecture.DEFAULT_WIDTH, Architecture.DEFAULT_DESCRIPTOR_DIM, 0.01, 256, true);
 	}
 

@@ -46,7 +46,7 @@ public class TrainModelCommand extends StadCommand {
 	private int students = 3;
 
 	@Parameter(label = "Epochs", min = "1", persist = false, description = "Passes over the training images.")
-	private int epochs = 10;
+	private int epochs = 4;
 
 	@Parameter(label = "Seed", persist = false, description = "Random seed; the same seed and images give the same model.")
 	private int seed = 1;

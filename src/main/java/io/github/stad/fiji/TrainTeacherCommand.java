@@ -41,7 +41,7 @@ public class TrainTeacherCommand extends StadCommand {
 	private double lambda_m = 1;
 
 	@Parameter(label = "Weight of compactness (lambda_c)", min = "0", persist = false)
-	private double lambda_c = 1;
+	private double lambda_c = 0.01;
 
 	@Parameter(label = "Network width", min = "4", persist = false, description = "Channels of the network (128 as in the paper).")
 	private int network_width = 128;

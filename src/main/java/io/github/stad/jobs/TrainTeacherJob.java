@@ -4,8 +4,10 @@ import io.github.stad.engine.Djl;
 import io.github.stad.engine.Distiller;
 import io.github.stad.engine.FloatImage;
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.TeacherFile;
 import io.github.stad.engine.TeacherSettings;
 import io.github.stad.engine.TeacherTrainer;
+import io.github.stad.engine.TeacherWeights;
 import io.github.stad.engine.TorchScriptDistiller;
 import io.github.stad.io.ImageEntry;
 
@@ -26,16 +28,29 @@ public final class TrainTeacherJob {
 	 */
 	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String distill, int distillInputSize,
 			Path out, Path resume, Progress progress) throws IOException {
+		return run(images, imagesName, settings, null, distill, distillInputSize, out, resume, progress);
+	}
+
+	/** @param initial a teacher file to fine-tune ("default" for the shipped teacher of this p), or null for random weights */
+	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String initial, String distill, int distillInputSize,
+			Path out, Path resume, Progress progress) throws IOException {
 		for (ImageEntry e : images) TrainJob.refuseOverwrite(out, e.image());
 		List<FloatImage> photos = ImageLoading.readAll(images, "teacher training", progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("data", imagesName + " (" + photos.size() + " images)");
 		provenance.put("engine", Djl.describe());
 		provenance.put("settings", settings.toString());
+		TeacherWeights start = null;
+		if (initial != null) {
+			int channels = photos.get(0).channels();
+			start = initial.equals("default") ? TeacherFile.defaultTeacher(settings.patchSize(), channels) : TeacherFile.load(Path.of(initial));
+			if (start == null) throw new IllegalArgumentException("No shipped teacher for p=" + settings.patchSize() + " with " + channels + " channel(s)");
+			provenance.put("initialisedFrom", start.source());
+		}
 		Distiller distiller = distill == null ? null : new TorchScriptDistiller(distill, distillInputSize, 255f, Djl.device(settings.useGpu()));
 		try {
 			if (distill != null) provenance.put("distilledFrom", distill);
-			TeacherTrainer.Result r = TeacherTrainer.train(photos, settings, distiller, out, resume, provenance, progress);
+			TeacherTrainer.Result r = TeacherTrainer.train(photos, settings, start, distiller, out, resume, provenance, progress);
 			progress.log("Teacher written to " + out);
 			return r;
 		} finally {

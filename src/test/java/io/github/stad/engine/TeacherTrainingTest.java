@@ -63,9 +63,12 @@ class TeacherTrainingTest {
 			// Two identical columns: c12 = c21 = 1.
 			NDArray redundant = m.create(new float[] { 1, 1, -1, -1, 2, 2, 0, 0 }, new Shape(4, 2));
 			assertEquals(2f, TeacherLosses.compactness(redundant).getFloat(), 1e-4);
-			// Anti-correlated: −2.
+			// Anti-correlated columns are just as redundant: c12 = c21 = −1, squared 1 each.
 			NDArray anti = m.create(new float[] { 1, -1, -1, 1, 2, -2, 0, 0 }, new Shape(4, 2));
-			assertEquals(-2f, TeacherLosses.compactness(anti).getFloat(), 1e-4);
+			assertEquals(2f, TeacherLosses.compactness(anti).getFloat(), 1e-4);
+			// Partly correlated: columns (1,2,3,4) and (1,3,2,4) have c = 0.8, so 2 · 0.64.
+			NDArray partial = m.create(new float[] { 1, 1, 2, 3, 3, 2, 4, 4 }, new Shape(4, 2));
+			assertEquals(1.28f, TeacherLosses.compactness(partial).getFloat(), 1e-4);
 		}
 	}
 
@@ -97,14 +100,34 @@ class TeacherTrainingTest {
 
 	@Test
 	void aFewIterationsReduceTheLoss() throws IOException {
-		TeacherTrainer.Result r = TeacherTrainer.train(photos(), tiny().withIterations(60), null, null, null, Map.of(), Progress.NONE);
+		TeacherSettings settings = tiny().withIterations(60);
+		TeacherTrainer.Result r = TeacherTrainer.train(photos(), settings, null, null, null, Map.of(), Progress.NONE);
 		double first = 0, last = 0;
 		for (int i = 0; i < 10; i++) {
 			first += r.losses().get(i)[0];
 			last += r.losses().get(r.losses().size() - 1 - i)[0];
 		}
 		assertTrue(last < first * 0.8, "loss should fall: " + first / 10 + " -> " + last / 10);
-		for (float[] l : r.losses()) assertEquals(l[2] + l[3], l[0], 1e-3 * (1 + Math.abs(l[0])), "total = λm·Lm + λc·Lc with λ = 1");
+		for (float[] l : r.losses()) assertEquals(settings.lambdaM() * l[2] + settings.lambdaC() * l[3], l[0], 1e-3 * (1 + Math.abs(l[0])), "total = λm·Lm + λc·Lc");
+	}
+
+	@Test
+	void fineTuningStartsFromTheGivenTeacher() throws IOException {
+		Architecture arch = new Architecture(17, 1, 8, 16);
+		List<float[]> start;
+		try (NDManager m = manager(); DescriptorNet net = DescriptorNet.random(arch, m, ai.djl.Device.cpu(), 5)) {
+			start = net.exportWeights();
+		}
+		TeacherWeights initial = new TeacherWeights(arch, start, "test teacher");
+		// With a learning rate of 0 the weights stay exactly where they started.
+		TeacherTrainer.Result frozen = TeacherTrainer.train(photos(), tiny().withIterations(2).withLearningRate(0), initial, null, null, null, Map.of(), Progress.NONE);
+		for (int i = 0; i < start.size(); i++) assertArrayEquals(start.get(i), frozen.weights().get(i), "tensor " + i);
+		TeacherTrainer.Result fromRandom = TeacherTrainer.train(photos(), tiny().withIterations(2).withLearningRate(0), null, null, null, Map.of(), Progress.NONE);
+		assertFalse(java.util.Arrays.equals(start.get(0), fromRandom.weights().get(0)));
+		TeacherWeights wrong = new TeacherWeights(new Architecture(33, 1, 8, 16), List.of(), "p33 teacher");
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> TeacherTrainer.train(photos(), tiny().withIterations(2), wrong, null, null, null, Map.of(), Progress.NONE));
+		assertTrue(e.getMessage().contains("p33 teacher"), e.getMessage());
 	}
 
 	@Test
