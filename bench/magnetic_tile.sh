@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Magnetic-tile benchmark (docs/benchmarks.md): trains with the shipped teachers and with random
 # teachers of the same architecture, same students and budget, then evaluates both on the test split.
-# Usage: bench/magnetic_tile.sh [OUT_DIR] [PATCH_SIZES] [SCALE] [TRAIN_EVERY VAL_EVERY TEST_EVERY] [EPOCHS]
-# Defaults: bench/out/magnetic-tile, 65, images at half size, every 6th train, 3rd val, 6th test image, 1 epoch.
+# Usage: bench/magnetic_tile.sh [OUT_DIR] [PATCH_SIZES] [SCALE] [TRAIN_EVERY VAL_EVERY TEST_EVERY] [EPOCHS] ["TEACHERS"]
+# Defaults: bench/out/magnetic-tile, 65, images at half size, every 6th train, 3rd val, 6th test image, 1 epoch,
+# teachers "shipped random" (a teacher .zip in the list is used with --teacher; its name labels the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/out/magnetic-tile}"; sizes="${2:-65}"; scale="${3:-0.5}"
-te="${4:-6}"; ve="${5:-3}"; se="${6:-6}"; epochs="${7:-1}"
+te="${4:-6}"; ve="${5:-3}"; se="${6:-6}"; epochs="${7:-1}"; teachers="${8:-shipped random}"
 data=../shared/data/magnetic-tile
 mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
 cp="target/classes:target/test-classes:$(cat target/cp.txt)"
 mkdir -p "$out"
 java -Djava.awt.headless=true -cp "$cp" io.github.stad.bench.MagneticTileSubset "$data/split.csv" "$out/data" "$scale" "$te" "$ve" "$se"
 split="$out/data/split.csv"
-for teacher in shipped random; do
-  extra=(); [ "$teacher" = random ] && extra=(--random-teacher)
+for t in $teachers; do
+  teacher="$(basename "$t" .zip)"; extra=()
+  [ "$t" = random ] && extra=(--random-teacher)
+  [ -f "$t" ] && extra=(--teacher "$t")
   /usr/bin/time -v bin/stad train --normal "$split:train" --validation "$split:val" --out "$out/model-$teacher.zip" \
     --patch-sizes "$sizes" --epochs "$epochs" --seed 1 --cpu "${extra[@]}" 2> "$out/train-$teacher.time" | tee "$out/train-$teacher.log"
   /usr/bin/time -v bin/stad evaluate --model "$out/model-$teacher.zip" --test "$split:test" --out "$out/eval-$teacher" --cpu \

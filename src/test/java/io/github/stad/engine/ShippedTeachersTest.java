@@ -1,13 +1,21 @@
 package io.github.stad.engine;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.github.stad.io.ImageReader;
+
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.Random;
 import java.util.zip.ZipInputStream;
 
@@ -47,6 +55,41 @@ class ShippedTeachersTest {
 			assertTrue(max - min > 1e-2, "descriptors should vary: " + min + ".." + max);
 		}
 	}
+
+	/**
+	 * The descriptors must use many dimensions. Participation ratio (Σλ)²/Σλ² of the correlation
+	 * matrix of the descriptors over the sample images' pixels (on the teacher's grid): the first
+	 * shipped teachers, trained with the signed compactness loss, had collapsed to 1.9 (p = 33) here.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 17, 33, 65 })
+	void shippedTeacherDescriptorsAreNotCollapsed(int p) throws Exception {
+		List<FloatImage> images = new ArrayList<>();
+		try (Stream<Path> files = Files.list(Path.of("sample-images/normal"))) {
+			for (Path f : files.sorted().toList()) images.add(ImageReader.read(f));
+		}
+		InputNormalisation normalisation = InputNormalisation.fit(images);
+		TeacherWeights t = TeacherFile.defaultTeacher(p, 1);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet net = DescriptorNet.fromWeights(t.architecture(), t.weights(), m, Device.cpu())) {
+			int s = net.architecture().outputStride(), d = net.architecture().descriptorDim();
+			List<NDArray> rows = new ArrayList<>();
+			for (FloatImage image : images) {
+				FloatImage x = normalisation.apply(image);
+				int gw = (x.width() - 1) / s + 1, gh = (x.height() - 1) / s + 1;
+				NDArray in = ScaleModel.stridedInput(m, net.architecture(), List.of(x), new int[] { 0 }, new int[] { 0 }, new int[] { 0 }, gw, gh);
+				rows.add(net.strided(in).reshape(d, -1).transpose());
+			}
+			NDArray all = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows));
+			NDArray z = all.sub(all.mean(new int[] { 0 }, true));
+			z = z.div(z.square().mean(new int[] { 0 }, true).sqrt().add(1e-6f));
+			NDArray correlation = z.transpose().matMul(z).div(all.getShape().get(0));
+			double participation = (double) d * d / correlation.square().sum().getFloat();
+			assertTrue(participation > PARTICIPATION_FLOOR, "p=" + p + ": participation ratio " + participation + " — the descriptors have collapsed onto few dimensions");
+		}
+	}
+
+	static final double PARTICIPATION_FLOOR = 4;
 
 	@ParameterizedTest
 	@ValueSource(ints = { 17 })
