@@ -50,6 +50,23 @@ class MainTest {
 	}
 
 	@Test
+	void trainTeacherFineTunesTheShippedTeacherAndRefusesAMismatchedOne() throws IOException {
+		Path out = dir.resolve("finetuned-p17.zip");
+		Run r = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", out.toString(),
+				"--iterations", "1", "--batch", "4", "--init", "default", "--cpu");
+		assertEquals(0, r.code(), r.err());
+		try (ZipFile zip = new ZipFile(out.toFile())) {
+			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), StandardCharsets.UTF_8);
+			assertTrue(header.contains("initialisedFrom") && header.contains("teacher-p17-gray.zip"), header);
+		}
+		Run narrow = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("narrow.zip").toString(),
+				"--iterations", "1", "--batch", "4", "--width", "8", "--init", "default", "--cpu");
+		assertNotEquals(0, narrow.code());
+		assertTrue(narrow.err().contains("starting teacher"), narrow.err());
+		assertFalse(Files.exists(dir.resolve("narrow.zip")));
+	}
+
+	@Test
 	void scoreWritesMapsOverlaysRoisAndCsv() throws IOException {
 		Path out = dir.resolve("scores");
 		Run r = stad("score", "--model", model.toString(), "--input", SAMPLES.resolve("test").toString(), "--out", out.toString(), "--cpu");
