@@ -115,22 +115,19 @@ public final class ScaleModel implements AutoCloseable {
 
 	/** A batch of dense inputs, one per (image, x0, y0), all for output tiles of tw×th. */
 	static NDArray denseInput(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int tw, int th) {
-		int inW = DescriptorNet.denseInputSize(arch, tw), inH = DescriptorNet.denseInputSize(arch, th);
-		int c = arch.inputChannels();
-		int n = imageIndex.length;
-		float[] buffer = new float[n * c * inW * inH];
-		for (int i = 0; i < n; i++) {
-			PaddedCrops.window(images.get(imageIndex[i]), x0[i] - arch.marginBefore(), y0[i] - arch.marginBefore(), inW, inH, buffer, i * c * inW * inH);
-		}
-		return manager.create(buffer, new Shape(n, c, inH, inW));
+		return windows(manager, arch, images, imageIndex, x0, y0, DescriptorNet.denseInputSize(arch, tw), DescriptorNet.denseInputSize(arch, th));
 	}
 
 	/**
 	 * The reflection-padded windows whose strided outputs are the grid points
-	 * (x0 + s·j, y0 + s·i), 0 ≤ j < gridW, 0 ≤ i < gridH, s = {@link Architecture#outputStride()}.
+	 * (x0 + s·j, y0 + s·i), 0 ≤ j &lt; gridW, 0 ≤ i &lt; gridH, s = {@link Architecture#outputStride()}.
 	 */
 	public static NDArray stridedInput(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int gridW, int gridH) {
-		int inW = DescriptorNet.stridedInputSize(arch, gridW), inH = DescriptorNet.stridedInputSize(arch, gridH);
+		return windows(manager, arch, images, imageIndex, x0, y0, DescriptorNet.stridedInputSize(arch, gridW), DescriptorNet.stridedInputSize(arch, gridH));
+	}
+
+	/** [N, C, inH, inW] windows starting marginBefore before (x0, y0) of each image, reflected past its borders. */
+	private static NDArray windows(NDManager manager, Architecture arch, List<FloatImage> images, int[] imageIndex, int[] x0, int[] y0, int inW, int inH) {
 		int c = arch.inputChannels();
 		int size = c * inW * inH;
 		float[] buffer = new float[imageIndex.length * size];
