@@ -34,7 +34,7 @@ public final class Main {
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
-			            [--learning-rate 1e-4] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
+			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
 			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
