@@ -7,7 +7,7 @@ import java.util.Arrays;
  * (M = 3 students, Adam with weight decay 1e-5). The learning rate is 1e-3, not the 1e-4 of
  * reimplementations (METHOD.md: not from the paper): at the short CPU budget below, students at
  * 1e-4 stay far from fitting a decorrelated teacher (docs/benchmarks.md, magnetic tile: loss 78 vs
- * 53 after 94 steps, with better pixel and image AUROC at 1e-3). The rest is sized so that the
+ * 54 after 94 steps, with better pixel and image AUROC at 1e-3). The rest is sized so that the
  * default training of 50 images of 256² finishes in about 20 minutes on a 2-core CPU: 4 epochs,
  * one epoch takes one random crop (up to 128², see {@link StudentTrainer#gridSize}) of every
  * training image, 8 crops per step.
