@@ -2,6 +2,8 @@ package io.github.stad.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonParser;
@@ -15,8 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.zip.ZipInputStream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -80,11 +82,9 @@ class ShippedTeachersTest {
 				NDArray in = ScaleModel.stridedInput(m, net.architecture(), List.of(x), new int[] { 0 }, new int[] { 0 }, new int[] { 0 }, gw, gh);
 				rows.add(net.strided(in).reshape(d, -1).transpose());
 			}
-			NDArray all = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows));
-			NDArray z = all.sub(all.mean(new int[] { 0 }, true));
-			z = z.div(z.square().mean(new int[] { 0 }, true).sqrt().add(1e-6f));
-			NDArray correlation = z.transpose().matMul(z).div(all.getShape().get(0));
-			double participation = (double) d * d / correlation.square().sum().getFloat();
+			// Σ_ij c_ij² = the off-diagonal sum (the compactness loss) + d ones on the diagonal
+			double offDiagonal = TeacherLosses.compactness(NDArrays.concat(new NDList(rows))).getFloat();
+			double participation = (double) d * d / (offDiagonal + d);
 			assertTrue(participation > PARTICIPATION_FLOOR, "p=" + p + ": participation ratio " + participation + " — the descriptors have collapsed onto few dimensions");
 		}
 	}

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -29,8 +30,9 @@ public final class StudentStepTiming {
 			try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName())) {
 				TeacherWeights tw = TeacherFile.defaultTeacher(p, 1);
 				DescriptorNet teacher = DescriptorNet.fromWeights(tw.architecture(), tw.weights(), m, Device.cpu());
-				float[] mu = new float[128], sigma = new float[128];
-				java.util.Arrays.fill(sigma, 1f);
+				int d = tw.architecture().descriptorDim();
+				float[] mu = new float[d], sigma = new float[d];
+				Arrays.fill(sigma, 1f);
 				ScaleModel scale = new ScaleModel(teacher, List.of(), mu, sigma, null, "x");
 				TrainingSettings s = TrainingSettings.defaults().withGpu(false).withCrop(128, batch).withEpochs(steps * batch / images.size());
 				StudentTrainer.train(scale, images, s.withEpochs(1), new long[] { 1, 2, 3 }, (msg, f) -> {});
