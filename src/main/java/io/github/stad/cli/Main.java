@@ -1,13 +1,13 @@
 package io.github.stad.cli;
 
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.ModelBundle;
-import io.github.stad.engine.ModelTrainer;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.TeacherSettings;
-import io.github.stad.engine.TeacherTrainer;
-import io.github.stad.engine.TrainingSettings;
+import io.github.stad.engine.teacher.TeacherSettings;
+import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
@@ -90,10 +90,12 @@ public final class Main {
 
 	private static TrainingSettings trainingSettings(Args a) {
 		TrainingSettings d = TrainingSettings.defaults();
-		return new TrainingSettings(a.integers("patch-sizes", d.patchSizes()), a.integer("students", d.students()), a.integer("epochs", d.epochs()),
-				a.integer("seed", (int) d.seed()), a.integer("crop", d.cropSize()), a.integer("batch", d.batchSize()),
-				(float) a.number("learning-rate", d.learningRate()), d.weightDecay(), a.integer("width", d.width()), a.integer("descriptor-dim", d.descriptorDim()),
-				a.number("fpr", d.thresholdFpr()), a.integer("tile", d.tileSize()), !a.flag("cpu"));
+		return TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
+				.epochs(a.integer("epochs", d.epochs())).seed(a.integer("seed", (int) d.seed()))
+				.crop(a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()))
+				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
+				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
+				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu")).build();
 	}
 
 	private static void train(Args a, Progress progress, PrintStream out) throws IOException {
@@ -159,10 +161,11 @@ public final class Main {
 		Path file = a.path("out");
 		TeacherSettings d = TeacherSettings.defaults(p);
 		String distill = a.optional("distill", null);
-		TeacherSettings s = new TeacherSettings(p, a.integer("width", d.width()), a.integer("descriptor-dim", d.descriptorDim()), a.integer("iterations", d.iterations()),
-				a.integer("batch", d.batchSize()), (float) a.number("learning-rate", d.learningRate()), d.weightDecay(),
-				(float) a.number("lambda-k", distill == null ? 0 : 1), (float) a.number("lambda-m", d.lambdaM()), (float) a.number("lambda-c", d.lambdaC()),
-				d.margin(), d.maxShift(), d.brightness(), d.noiseStd(), a.integer("seed", (int) d.seed()), a.integer("checkpoint-every", d.checkpointEvery()), !a.flag("cpu"));
+		TeacherSettings s = TeacherSettings.builder(p).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
+				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
+				.learningRate((float) a.number("learning-rate", d.optimiser().learningRate()))
+				.lambdas((float) a.number("lambda-k", distill == null ? 0 : 1), (float) a.number("lambda-m", d.losses().lambdaM()), (float) a.number("lambda-c", d.losses().lambdaC()))
+				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu")).build();
 		int distillSize = a.integer("distill-input-size", 224);
 		String resume = a.optional("resume", null);
 		String init = a.optional("init", null);

@@ -10,7 +10,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import ij.measure.ResultsTable;
-import io.github.stad.engine.AnomalyModel;
+import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ScoreJob;
 import io.github.stad.jobs.ThresholdChoice;

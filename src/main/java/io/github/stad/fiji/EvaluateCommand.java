@@ -12,7 +12,7 @@ import org.scijava.widget.FileWidget;
 
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
-import io.github.stad.engine.AnomalyModel;
+import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.eval.ProCurve;
 import io.github.stad.io.ImageEntry;

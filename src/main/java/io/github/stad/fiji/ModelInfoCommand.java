@@ -10,7 +10,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import ij.text.TextWindow;
-import io.github.stad.engine.ModelBundle;
+import io.github.stad.engine.files.ModelBundle;
 
 /** Plugins › Anomaly Detection › Model Info…: a model file's settings, threshold and provenance, without loading its networks. */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Model Info...")

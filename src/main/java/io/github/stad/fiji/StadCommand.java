@@ -17,9 +17,9 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.macro.Interpreter;
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.ModelBundle;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.Progress;
 
 /**

@@ -13,11 +13,11 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import ij.ImagePlus;
-import io.github.stad.engine.Architecture;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.FloatImage;
-import io.github.stad.engine.ModelTrainer;
-import io.github.stad.engine.TrainingSettings;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.training.ModelTrainer;
+import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.Teachers;
@@ -84,8 +84,8 @@ public class TrainModelCommand extends StadCommand {
 	@Override
 	protected void execute() throws Exception {
 		if (!given(model_file)) throw new IllegalArgumentException("Choose where to save the model (model_file)");
-		TrainingSettings settings = TrainingSettings.defaults().withPatchSizes(parseSizes(patch_sizes)).withStudents(students).withEpochs(epochs)
-				.withSeed(seed).withNetworkSize(network_width, descriptor_size).withThresholdFpr(threshold_fpr).withGpu(use_gpu);
+		TrainingSettings settings = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students).epochs(epochs)
+				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu).build();
 		var progress = progress();
 		List<FloatImage> normal;
 		String normalName;

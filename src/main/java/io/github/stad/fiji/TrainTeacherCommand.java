@@ -8,8 +8,8 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.stad.engine.TeacherSettings;
-import io.github.stad.engine.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherSettings;
+import io.github.stad.engine.teacher.TeacherTrainer;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.TrainTeacherJob;
 
@@ -73,9 +73,8 @@ public class TrainTeacherCommand extends StadCommand {
 		if (!given(images_folder)) throw new IllegalArgumentException("Choose a folder of photographs (images_folder)");
 		if (!given(teacher_file)) throw new IllegalArgumentException("Choose where to save the teacher (teacher_file)");
 		int p = Integer.parseInt(patch_size.trim());
-		TeacherSettings d = TeacherSettings.defaults(p);
-		TeacherSettings s = new TeacherSettings(p, network_width, descriptor_size, iterations, d.batchSize(), d.learningRate(), d.weightDecay(),
-				(float) lambda_k, (float) lambda_m, (float) lambda_c, d.margin(), d.maxShift(), d.brightness(), d.noiseStd(), seed, d.checkpointEvery(), use_gpu);
+		TeacherSettings s = TeacherSettings.builder(p).networkSize(network_width, descriptor_size).iterations(iterations)
+				.lambdas((float) lambda_k, (float) lambda_m, (float) lambda_c).seed(seed).useGpu(use_gpu).build();
 		String distill = given(distill_file) ? distill_file.getPath() : null;
 		TeacherTrainer.Result r = TrainTeacherJob.run(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, distill, 224,
 				teacher_file.toPath(), given(resume_file) ? resume_file.toPath() : null, progress());

@@ -9,7 +9,7 @@ import ij.ImageStack;
 import ij.measure.Calibration;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 /**
  * Converts between ImageJ's {@link ImagePlus} and the engine's {@link FloatImage}.

@@ -7,7 +7,7 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 /**
  * The 2D images a model sees in an {@link ImagePlus}: every plane of a stack or hyperstack, with the

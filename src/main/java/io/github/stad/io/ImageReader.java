@@ -9,7 +9,7 @@ import ij.ImagePlus;
 import ij.io.FileInfo;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 /**
  * Reads one image file into a {@link FloatImage} with ImageJ's {@link Opener}, which works in a headless JVM.

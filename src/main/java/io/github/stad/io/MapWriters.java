@@ -1,6 +1,6 @@
 package io.github.stad.io;
 
-import io.github.stad.engine.AtomicFiles;
+import io.github.stad.engine.files.AtomicFiles;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
@@ -25,7 +25,7 @@ import ij.gui.Roi;
 import ij.io.FileSaver;
 import ij.io.RoiEncoder;
 import ij.measure.Calibration;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 /** Writes detection results (score maps, overlays, ROI sets, tables); every file is written atomically. */
 public final class MapWriters {

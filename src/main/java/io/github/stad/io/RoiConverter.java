@@ -7,7 +7,7 @@ import ij.gui.Roi;
 import ij.plugin.filter.ThresholdToSelection;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
-import io.github.stad.engine.Regions.Region;
+import io.github.stad.engine.regions.Regions.Region;
 
 /** Turns engine {@link Region}s into ImageJ selections that cover exactly the region's pixels. */
 public final class RoiConverter {

@@ -1,10 +1,10 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.Regions;
-import io.github.stad.engine.ScaleModel;
+import io.github.stad.engine.regions.Regions;
+import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.io.MapWriters;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.eval.ProCurvePlot;

@@ -1,6 +1,6 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;

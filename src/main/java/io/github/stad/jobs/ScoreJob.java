@@ -1,9 +1,9 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.Regions;
+import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.MapWriters;

@@ -1,7 +1,7 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.TeacherFile;
-import io.github.stad.engine.TeacherWeights;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

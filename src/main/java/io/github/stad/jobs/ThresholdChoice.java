@@ -1,6 +1,6 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.AnomalyModel;
+import io.github.stad.engine.model.AnomalyModel;
 
 import java.util.Locale;
 

@@ -1,12 +1,12 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.FloatImage;
-import io.github.stad.engine.ModelBundle;
-import io.github.stad.engine.ModelTrainer;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.TeacherWeights;
-import io.github.stad.engine.TrainingSettings;
+import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 
 import java.io.IOException;

@@ -1,14 +1,14 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.Distiller;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.teacher.Distiller;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.TeacherFile;
-import io.github.stad.engine.TeacherSettings;
-import io.github.stad.engine.TeacherTrainer;
-import io.github.stad.engine.TeacherWeights;
-import io.github.stad.engine.TorchScriptDistiller;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.teacher.TeacherSettings;
+import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.engine.teacher.TorchScriptDistiller;
 import io.github.stad.io.ImageEntry;
 
 import java.io.IOException;

@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.stad.engine.DescriptorNet;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.TeacherFile;
-import io.github.stad.engine.TeacherWeights;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,15 +4,17 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.stad.engine.AnomalyModel;
-import io.github.stad.engine.Architecture;
-import io.github.stad.engine.DescriptorNet;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.FloatImage;
-import io.github.stad.engine.InputNormalisation;
-import io.github.stad.engine.PaddedCrops;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.image.PaddedCrops;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.ScaleModel;
+import io.github.stad.engine.model.Calibration;
+import io.github.stad.engine.model.ScaleModel;
+import io.github.stad.engine.model.TeacherTarget;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +44,11 @@ public final class ScoringBenchmark {
 				for (int i = 0; i < 3; i++) students.add(DescriptorNet.random(arch, manager, Device.cpu(), 10 + i));
 				float[] mu = new float[arch.descriptorDim()], sigma = new float[arch.descriptorDim()];
 				java.util.Arrays.fill(sigma, 1f);
-				ScaleModel scale = new ScaleModel(teacher, students, mu, sigma, new ScaleModel.ScoreStats(0, 1, 0, 1), "random");
+				ScaleModel scale = new ScaleModel(new TeacherTarget(teacher, mu, sigma), students, "random");
 				float[] ones = new float[channels];
 				java.util.Arrays.fill(ones, 1f);
-				AnomalyModel model = new AnomalyModel(manager.newSubManager(), new InputNormalisation(new float[channels], ones), List.of(scale), 0, 0.01, Map.of());
+				AnomalyModel model = new AnomalyModel(manager.newSubManager(), new InputNormalisation(new float[channels], ones), List.of(scale),
+						new Calibration(List.of(new Calibration.ScoreStats(0, 1, 0, 1)), 0, 0.01, null), Map.of());
 				for (int size : sizes) {
 					FloatImage image = noise(size, channels);
 					double dense = best(3, () -> denseOnce(teacher, image));

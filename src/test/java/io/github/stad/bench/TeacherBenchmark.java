@@ -4,18 +4,18 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.stad.engine.Architecture;
-import io.github.stad.engine.DescriptorNet;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.FloatImage;
-import io.github.stad.engine.InputNormalisation;
-import io.github.stad.engine.PatchSampler;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.teacher.PatchSampler;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.TeacherFile;
-import io.github.stad.engine.TeacherLosses;
-import io.github.stad.engine.TeacherSettings;
-import io.github.stad.engine.TeacherTrainer;
-import io.github.stad.engine.TeacherWeights;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.teacher.TeacherLosses;
+import io.github.stad.engine.teacher.TeacherSettings;
+import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.io.ImageFiles;
 import io.github.stad.io.ImageReader;
 
@@ -41,7 +41,7 @@ public final class TeacherBenchmark {
 			for (int p : Architecture.SUPPORTED_PATCH_SIZES) {
 				TeacherWeights shipped = TeacherFile.defaultTeacher(p, 1);
 				TeacherSettings d = TeacherSettings.defaults(p);
-				PatchSampler sampler = new PatchSampler(heldout, InputNormalisation.fit(heldout), p, d.maxShift(), d.brightness(), d.noiseStd());
+				PatchSampler sampler = new PatchSampler(heldout, InputNormalisation.fit(heldout), p, d.augmentation());
 				try (DescriptorNet trained = DescriptorNet.fromWeights(shipped.architecture(), shipped.weights(), m, Device.cpu());
 						DescriptorNet random = DescriptorNet.random(shipped.architecture(), m, Device.cpu(), 1)) {
 					System.out.printf("p=%d triplet accuracy on held-out photographs: shipped %.3f, random %.3f%n", p, accuracy(trained, sampler, triplets), accuracy(random, sampler, triplets));
@@ -49,7 +49,7 @@ public final class TeacherBenchmark {
 				// Throughput of the Java trainer: 3 × batch patches per iteration (anchor, positive, negative).
 				int iterations = 3;
 				long start = System.nanoTime();
-				TeacherTrainer.train(train, d.withIterations(iterations + 1).withGpu(false), null, null, null, Map.of(), Progress.NONE);
+				TeacherTrainer.train(train, d.toBuilder().iterations(iterations + 1).useGpu(false).build(), null, null, null, null, Map.of(), Progress.NONE);
 				double seconds = (System.nanoTime() - start) / 1e9;
 				System.out.printf("p=%d Java/DJL CPU teacher training: %.1f s per iteration of %d triplets, %.0f patches/s (incl. one warm-up iteration)%n",
 						p, seconds / (iterations + 1), d.batchSize(), 3.0 * d.batchSize() * (iterations + 1) / seconds);

@@ -3,14 +3,14 @@ package io.github.stad.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.github.stad.engine.Architecture;
-import io.github.stad.engine.DescriptorNet;
-import io.github.stad.engine.Djl;
-import io.github.stad.engine.FloatImage;
-import io.github.stad.engine.InputNormalisation;
-import io.github.stad.engine.ScaleModel;
-import io.github.stad.engine.TeacherFile;
-import io.github.stad.engine.TeacherWeights;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.NetInputs;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.ImageSets;
@@ -67,7 +67,7 @@ public final class TeacherProbe {
 				FloatImage im = images.get(i);
 				int gw = (im.width() - 1) / s + 1, gh = (im.height() - 1) / s + 1;
 				try (NDManager sub = t.manager().newSubManager()) {
-					NDArray x = ScaleModel.stridedInput(sub, a, List.of(im), new int[] { 0 }, new int[] { 0 }, new int[] { 0 }, gw, gh);
+					NDArray x = NetInputs.strided(sub, a, List.of(im), new int[] { 0 }, new int[] { 0 }, new int[] { 0 }, gw, gh);
 					float[] d = t.strided(x).transpose(0, 2, 3, 1).toFloatArray();
 					for (float v : d) f.writeFloat(v);
 				}

@@ -11,7 +11,7 @@ import java.util.zip.ZipInputStream;
 import ij.ImagePlus;
 import ij.io.Opener;
 import ij.io.RoiDecoder;
-import io.github.stad.engine.ModelBundle;
+import io.github.stad.engine.files.ModelBundle;
 
 /**
  * Checks what the example macros wrote in the acceptance test (ci/acceptance.sh): maps, ROI sets,

@@ -37,7 +37,7 @@ import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
-import io.github.stad.engine.ModelBundle;
+import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.fiji.ij1.CommandBridge;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
@@ -382,7 +382,7 @@ class CommandsTest {
 		Module m = run(TrainTeacherCommand.class, in);
 		assertNotCanceled(m);
 		assertTrue(Double.isFinite((Double) m.getOutput("final_loss")));
-		assertEquals(17, io.github.stad.engine.TeacherFile.load(teacher).architecture().patchSize());
+		assertEquals(17, io.github.stad.engine.files.TeacherFile.load(teacher).architecture().patchSize());
 		in.put("iterations", 5);
 		in.put("resume_file", teacher.toFile());
 		assertNotCanceled(run(TrainTeacherCommand.class, in));

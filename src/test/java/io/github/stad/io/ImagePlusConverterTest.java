@@ -17,7 +17,7 @@ import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.LUT;
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 class ImagePlusConverterTest {
 

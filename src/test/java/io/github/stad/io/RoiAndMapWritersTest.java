@@ -27,9 +27,9 @@ import ij.io.Opener;
 import ij.io.RoiDecoder;
 import ij.measure.Calibration;
 import ij.process.ByteProcessor;
-import io.github.stad.engine.FloatImage;
-import io.github.stad.engine.Regions;
-import io.github.stad.engine.Regions.Region;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.regions.Regions;
+import io.github.stad.engine.regions.Regions.Region;
 
 /** Result writers (TIFF, overlay PNG, ROI zip, CSV) and the Region → Roi conversion. */
 class RoiAndMapWritersTest {

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 class HoldBackTest {
 

@@ -1,6 +1,6 @@
 package io.github.stad.testutil;
 
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 import java.util.ArrayList;
 import java.util.List;

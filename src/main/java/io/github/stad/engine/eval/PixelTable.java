@@ -3,7 +3,7 @@ package io.github.stad.engine.eval;
 import java.util.Arrays;
 import java.util.List;
 
-import io.github.stad.engine.ConnectedComponents;
+import io.github.stad.engine.regions.ConnectedComponents;
 
 /**
  * All pixels of a set of test images, sorted once by score, each tagged with its ground-truth region.

@@ -1,6 +1,6 @@
 package io.github.stad.engine.eval;
 
-import io.github.stad.engine.AtomicFiles;
+import io.github.stad.engine.files.AtomicFiles;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

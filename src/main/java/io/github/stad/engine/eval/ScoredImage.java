@@ -1,6 +1,6 @@
 package io.github.stad.engine.eval;
 
-import io.github.stad.engine.FloatImage;
+import io.github.stad.engine.image.FloatImage;
 
 /**
  * One test image as the evaluation sees it: its anomaly map and its ground-truth mask.

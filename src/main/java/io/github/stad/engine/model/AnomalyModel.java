@@ -1,0 +1,108 @@
+package io.github.stad.engine.model;
+
+import ai.djl.ndarray.NDManager;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.ImageChecks;
+import io.github.stad.engine.image.InputNormalisation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained anomaly detector: the input normalisation, one {@link ScaleModel} per patch size, the
+ * {@link Calibration} that turns their e/v maps into one anomaly map and a threshold, and the
+ * provenance. Scores any image of the right channel count that is at least as large as the largest patch.
+ */
+public final class AnomalyModel implements AutoCloseable {
+
+	/** The anomaly map of one image, with the per-scale e/v maps for users who want to look inside. */
+	public record Result(FloatImage score, float imageScore, Map<Integer, ScaleModel.Maps> perScale) {}
+
+	private final NDManager manager;
+	private final InputNormalisation normalisation;
+	private final List<ScaleModel> scales;
+	private final Calibration calibration;
+	private final Map<String, String> provenance;
+
+	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, Calibration calibration, Map<String, String> provenance) {
+		if (scales.size() != calibration.scales().size()) throw new IllegalArgumentException(scales.size() + " scales but a calibration of " + calibration.scales().size());
+		int students = scales.get(0).students().size();
+		for (ScaleModel s : scales) {
+			if (s.students().size() != students) throw new IllegalArgumentException("Every scale needs the same number of students");
+			if (s.architecture().inputChannels() != normalisation.channels()) throw new IllegalArgumentException("Networks and normalisation disagree on the channel count");
+		}
+		this.manager = manager;
+		this.normalisation = normalisation;
+		this.scales = List.copyOf(scales);
+		this.calibration = calibration;
+		this.provenance = new LinkedHashMap<>(provenance);
+	}
+
+	public InputNormalisation normalisation() { return normalisation; }
+	public List<ScaleModel> scales() { return scales; }
+	public Calibration calibration() { return calibration; }
+	/** Default segmentation threshold: this fraction of normal validation pixels lies above it. */
+	public double threshold() { return calibration.threshold(); }
+	public double thresholdFpr() { return calibration.thresholdFpr(); }
+	/** The threshold that this fraction of normal validation pixels exceeds (e.g. 0.001 for 0.1 %). */
+	public double thresholdForFpr(double fpr) { return calibration.thresholdForFpr(fpr); }
+	public Map<String, String> provenance() { return provenance; }
+	public int inputChannels() { return normalisation.channels(); }
+	public int studentCount() { return scales.get(0).students().size(); }
+
+	public int[] patchSizes() { return scales.stream().mapToInt(s -> s.architecture().patchSize()).toArray(); }
+
+	/** Smallest image side the model accepts: reflection padding needs the image to be at least one patch. */
+	public int minimumImageSize() { return scales.stream().mapToInt(s -> s.architecture().patchSize()).max().orElse(1); }
+
+	/** Refuses images the model cannot score, with a message that says what to do. */
+	public void checkCompatible(FloatImage image) {
+		ImageChecks.requireCompatible(image, inputChannels(), minimumImageSize());
+	}
+
+	/** The multi-scale anomaly map of one image (see {@link Calibration#combine}). */
+	public Result score(FloatImage image, int tileSize, Progress progress) {
+		checkCompatible(image);
+		return scoreChecked(image, tileSize, progress);
+	}
+
+	/**
+	 * Scores several images, all checked before the first long computation; the progress bar is
+	 * shared out evenly.
+	 */
+	public List<Result> scoreAll(List<FloatImage> images, int tileSize, Progress progress) {
+		if (images.isEmpty()) throw new IllegalArgumentException("No image to score");
+		for (FloatImage image : images) checkCompatible(image);
+		List<Result> results = new ArrayList<>();
+		for (int i = 0; i < images.size(); i++) {
+			progress.checkCancelled();
+			progress.update("Scoring " + images.get(i).name() + " (" + (i + 1) + "/" + images.size() + ")", (double) i / images.size());
+			results.add(scoreChecked(images.get(i), tileSize, progress.range((double) i / images.size(), (i + 1.0) / images.size())));
+		}
+		progress.update("Scored " + images.size() + " image(s)", 1);
+		return results;
+	}
+
+	private Result scoreChecked(FloatImage image, int tileSize, Progress progress) {
+		FloatImage normalised = normalisation.apply(image);
+		Map<Integer, ScaleModel.Maps> perScale = new LinkedHashMap<>();
+		for (int s = 0; s < scales.size(); s++) {
+			ScaleModel scale = scales.get(s);
+			perScale.put(scale.architecture().patchSize(),
+					scale.errorAndVariance(normalised, tileSize, progress.range((double) s / scales.size(), (s + 1.0) / scales.size())));
+		}
+		float[] total = calibration.combine(new ArrayList<>(perScale.values()));
+		float max = Float.NEGATIVE_INFINITY;
+		for (float v : total) max = Math.max(max, v);
+		return new Result(FloatImage.of(image.name(), image.width(), image.height(), total), max, perScale);
+	}
+
+	@Override
+	public void close() {
+		for (ScaleModel s : scales) s.close();
+		manager.close();
+	}
+}

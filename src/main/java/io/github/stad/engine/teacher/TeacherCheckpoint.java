@@ -1,0 +1,64 @@
+package io.github.stad.engine.teacher;
+
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.files.WeightsCodec;
+import io.github.stad.engine.files.ZipArchive;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.TeacherWeights;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checkpoint of teacher training: a teacher file (usable as a teacher at once) with the training
+ * state beside the weights (iteration, settings that must not change, input normalisation, losses),
+ * the optimiser's moments and, when distilling, the decoder. A run resumed from it continues exactly
+ * as if it had never stopped.
+ */
+record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]> optimiser, List<float[]> decoder) {
+
+	static final String STATE = "training.json", OPTIMISER = "optimiser.bin", DECODER = "decoder.bin";
+
+	/** Training state stored beside the teacher weights. */
+	static final class State {
+		int iteration;
+		int patchSize, width, descriptorDim, inputChannels;
+		long seed;
+		float[] normalisationMean, normalisationStd;
+		List<float[]> losses = new ArrayList<>();
+
+		InputNormalisation normalisation() { return new InputNormalisation(normalisationMean, normalisationStd); }
+	}
+
+	static TeacherCheckpoint read(Path file) throws IOException {
+		try (ZipArchive.Reader zip = ZipArchive.open(file, "checkpoint of teacher training", "")) {
+			if (!zip.has(STATE)) throw new IOException(file + " is not a checkpoint of teacher training (no " + STATE + ")");
+			TeacherWeights teacher = TeacherFile.read(zip);
+			State state = zip.json(STATE, State.class);
+			if (state == null || state.normalisationMean == null || state.normalisationStd == null) throw new IOException(file + " has an incomplete " + STATE);
+			List<float[]> optimiser = zip.weights(OPTIMISER, null);
+			List<float[]> decoder = zip.has(DECODER) ? zip.weights(DECODER, null) : null;
+			return new TeacherCheckpoint(state, teacher.weights(), optimiser, decoder);
+		}
+	}
+
+	/** Writes a checkpoint atomically; the decoder may be null. */
+	static void write(Path file, Architecture arch, List<float[]> teacherWeights, List<float[]> optimiser, List<float[]> decoder, State state,
+			Map<String, String> provenance) throws IOException {
+		Map<String, String> info = new LinkedHashMap<>(provenance);
+		info.put("iterations", Integer.toString(state.iteration));
+		info.put("inputNormalisation", state.normalisation().toString());
+		Map<String, ZipArchive.EntryWriter> extras = new LinkedHashMap<>();
+		byte[] json = new com.google.gson.Gson().toJson(state).getBytes(StandardCharsets.UTF_8);
+		extras.put(STATE, out -> out.write(json));
+		extras.put(OPTIMISER, out -> WeightsCodec.write(optimiser, out));
+		if (decoder != null) extras.put(DECODER, out -> WeightsCodec.write(decoder, out));
+		TeacherFile.save(arch, teacherWeights, info, extras, file);
+	}
+}

@@ -1,0 +1,157 @@
+package io.github.stad.engine.training;
+import io.github.stad.engine.net.Adam;
+import io.github.stad.engine.net.Djl;
+
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.TeacherTarget;
+import io.github.stad.engine.net.NetInputs;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains students to regress the normalised teacher output at every pixel (METHOD.md):
+ * L = (1/wh) Σ ‖S(I)(r,c) − (T(I)(r,c) − μ) ⊘ σ‖², with Adam.
+ * <p>
+ * Each step evaluates this loss on a random sample of pixels: the grid of stride s
+ * ({@link Architecture#outputStride()}) inside a random crop, computed exactly with the strided
+ * form of teacher and students. The crop's origin is uniform over all positions whose grid still
+ * touches the image, and grid points that fall outside it are left out of the loss, so every pixel,
+ * the borders included, is equally likely to be trained on and the expected loss is the METHOD.md
+ * objective. (Crops kept inside the image would visit a border pixel up to grid-size times less
+ * often than an interior one; the students then miss the reflection-padded border descriptors and
+ * the map lights up along every image edge.) Neighbouring pixels would add little new gradient,
+ * and the strided form costs a fraction of the dense one (p = 65: about 1/12 per crop), which buys
+ * many more optimisation steps for the same time.
+ */
+final class StudentTrainer {
+
+	/** The trained students and the loss of each of their optimisation steps. */
+	record Result(List<DescriptorNet> students, List<float[]> losses) {}
+
+	private StudentTrainer() {}
+
+	/** At most this many descriptors per side of a crop, so that a step costs about the same at every p. */
+	static final int MAX_GRID = 32;
+
+	/**
+	 * Descriptors per side of one training crop: the grid of stride s that fits into
+	 * min(cropSize, smallest image side) pixels, at most {@link #MAX_GRID}.
+	 */
+	static int gridSize(Architecture arch, int cropSize, int minImageSide) {
+		int span = Math.min(cropSize, minImageSide);
+		return Math.max(1, Math.min(MAX_GRID, (span - 1) / arch.outputStride() + 1));
+	}
+
+	/**
+	 * Origin (first grid point) of a crop along an image axis of n pixels whose grid spans span
+	 * pixels: uniform in [−(span − 1), n − 1]. Every pixel of the axis is then a grid point for the
+	 * same number of origins (the grid size), whatever its distance from the border.
+	 */
+	static int cropOrigin(SplittableRandom random, int n, int span) {
+		return random.nextInt(n + span - 1) - (span - 1);
+	}
+
+	/**
+	 * Writes 1 for the grid points of a crop that lie inside the image and 0 for those outside it
+	 * ([grid, grid] at offset) and returns how many lie inside.
+	 */
+	static int insideMask(int x0, int y0, int grid, int stride, int width, int height, float[] mask, int offset) {
+		int inside = 0;
+		for (int j = 0; j < grid; j++) {
+			int y = y0 + j * stride;
+			for (int i = 0; i < grid; i++) {
+				int x = x0 + i * stride;
+				boolean in = x >= 0 && x < width && y >= 0 && y < height;
+				mask[offset + j * grid + i] = in ? 1f : 0f;
+				if (in) inside++;
+			}
+		}
+		return inside;
+	}
+
+	/**
+	 * Optimisation steps for a number of epochs. One epoch takes one random crop from every
+	 * training image, so the budget grows with the number of images, not with their size.
+	 */
+	static int stepsFor(int imageCount, int batch, int epochs) {
+		return (int) Math.max(1, ((long) epochs * imageCount + batch - 1) / batch);
+	}
+
+	/**
+	 * Trains the students together on the same batches, so each batch costs one teacher pass for all
+	 * of them. Each student has its own random initialisation (its seed) and its own optimiser.
+	 */
+	static Result train(TeacherTarget target, List<FloatImage> images, StudentSchedule settings, long[] seeds, Progress progress) {
+		DescriptorNet teacher = target.teacher();
+		Architecture arch = teacher.architecture();
+		int minSide = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
+		int grid = gridSize(arch, settings.cropSize(), minSide);
+		int span = (grid - 1) * arch.outputStride() + 1; // pixels from the first to the last grid point
+		int batch = settings.batchSize();
+		int steps = stepsFor(images.size(), batch, settings.epochs());
+		int m = seeds.length;
+		SplittableRandom random = new SplittableRandom(seeds[0] ^ 0x5DEECE66DL);
+		List<DescriptorNet> students = new ArrayList<>();
+		List<Adam> optimisers = new ArrayList<>();
+		List<float[]> losses = new ArrayList<>();
+		Engine engine = Djl.engine();
+		int[] imageIndex = new int[batch], x0 = new int[batch], y0 = new int[batch];
+		float[] mask = new float[batch * grid * grid];
+		boolean ok = false;
+		try {
+			for (long seed : seeds) {
+				DescriptorNet student = DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), new SplittableRandom(seed).nextLong());
+				students.add(student);
+				student.setTrainable(true);
+				optimisers.add(new Adam(student.parameters(), settings.optimiser(), student.manager()));
+				losses.add(new float[steps]);
+			}
+			for (int step = 0; step < steps; step++) {
+				progress.checkCancelled();
+				int inside = 0;
+				for (int b = 0; b < batch; b++) {
+					imageIndex[b] = random.nextInt(images.size());
+					FloatImage image = images.get(imageIndex[b]);
+					x0[b] = cropOrigin(random, image.width(), span);
+					y0[b] = cropOrigin(random, image.height(), span);
+					inside += insideMask(x0[b], y0[b], grid, arch.outputStride(), image.width(), image.height(), mask, b * grid * grid);
+				}
+				try (NDManager sub = teacher.manager().newSubManager()) {
+					NDArray x = NetInputs.strided(sub, arch, images, imageIndex, x0, y0, grid, grid);
+					NDArray targetOut = target.strided(x);
+					NDArray weights = sub.create(mask, new Shape(batch, grid, grid)).div(Math.max(1, inside));
+					for (int i = 0; i < m; i++) {
+						float loss;
+						try (GradientCollector collector = engine.newGradientCollector()) {
+							NDArray prediction = students.get(i).strided(x);
+							NDArray l = prediction.sub(targetOut).square().sum(new int[] { 1 }).mul(weights).sum();
+							collector.backward(l);
+							loss = l.getFloat();
+						}
+						optimisers.get(i).step();
+						if (!Float.isFinite(loss)) throw new IllegalStateException("Student training diverged (loss " + loss + " at step " + step + "); try a lower learning rate");
+						losses.get(i)[step] = loss;
+						progress.loss("p=" + arch.patchSize() + " student " + (i + 1), step, loss);
+					}
+				}
+				progress.update(String.format("p=%d students: step %d/%d, loss %.4f", arch.patchSize(), step + 1, steps, losses.get(0)[step]), (step + 1.0) / steps);
+			}
+			for (DescriptorNet student : students) student.setTrainable(false);
+			ok = true;
+			return new Result(students, losses);
+		} finally {
+			if (!ok) for (DescriptorNet student : students) student.close();
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package io.github.stad.engine.teacher;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.NetInputs;
+import io.github.stad.engine.image.FloatImage;
+
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.github.stad.io.ImageReader;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The default teachers shipped in the jar load, compute what the trainer computed, and give useful descriptors. */
+class ShippedTeachersTest {
+
+	@ParameterizedTest
+	@ValueSource(ints = { 17, 33, 65 })
+	void shippedTeacherReproducesItsCheckDescriptorAndIsInformative(int p) throws Exception {
+		TeacherWeights t = TeacherFile.defaultTeacher(p, 1);
+		assertNotNull(t, "no default teacher shipped for p=" + p);
+		assertEquals(Architecture.standard(p, 1), t.architecture());
+		float[] expected = checkDescriptor(p);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet net = DescriptorNet.fromWeights(t.architecture(), t.weights(), m, Device.cpu())) {
+			// The fixed input the pretraining script recorded its output for: x[i,j] = sin(0.3 i + 0.7 j).
+			float[] input = new float[p * p];
+			for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) input[i * p + j] = (float) Math.sin(0.3 * i + 0.7 * j);
+			float[] actual = net.patch(m.create(input, new Shape(1, 1, p, p))).toFloatArray();
+			double scale = 0;
+			for (float v : expected) scale = Math.max(scale, Math.abs(v));
+			for (int k = 0; k < expected.length; k++) assertEquals(expected[k], actual[k], 1e-3 * scale + 1e-5, "descriptor " + k);
+
+			// Finite and not constant over different patches.
+			Random r = new Random(p);
+			float[] patches = new float[8 * p * p];
+			for (int i = 0; i < patches.length; i++) patches[i] = (float) r.nextGaussian();
+			float[] d = net.patch(m.create(patches, new Shape(8, 1, p, p))).toFloatArray();
+			double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
+			for (float v : d) {
+				assertTrue(Float.isFinite(v));
+				min = Math.min(min, v);
+				max = Math.max(max, v);
+			}
+			assertTrue(max - min > 1e-2, "descriptors should vary: " + min + ".." + max);
+		}
+	}
+
+	/**
+	 * The descriptors must use many dimensions. Participation ratio (Σλ)²/Σλ² of the correlation
+	 * matrix of the descriptors over the sample images' pixels (on the teacher's grid): the first
+	 * shipped teachers, trained with the signed compactness loss, had collapsed to 1.9 (p = 33) here.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 17, 33, 65 })
+	void shippedTeacherDescriptorsAreNotCollapsed(int p) throws Exception {
+		List<FloatImage> images = new ArrayList<>();
+		try (Stream<Path> files = Files.list(Path.of("sample-images/normal"))) {
+			for (Path f : files.sorted().toList()) images.add(ImageReader.read(f));
+		}
+		InputNormalisation normalisation = InputNormalisation.fit(images);
+		TeacherWeights t = TeacherFile.defaultTeacher(p, 1);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet net = DescriptorNet.fromWeights(t.architecture(), t.weights(), m, Device.cpu())) {
+			int s = net.architecture().outputStride(), d = net.architecture().descriptorDim();
+			List<NDArray> rows = new ArrayList<>();
+			for (FloatImage image : images) {
+				FloatImage x = normalisation.apply(image);
+				int gw = (x.width() - 1) / s + 1, gh = (x.height() - 1) / s + 1;
+				NDArray in = NetInputs.strided(m, net.architecture(), List.of(x), new int[] { 0 }, new int[] { 0 }, new int[] { 0 }, gw, gh);
+				rows.add(net.strided(in).reshape(d, -1).transpose());
+			}
+			// Σ_ij c_ij² = the off-diagonal sum (the compactness loss) + d ones on the diagonal
+			double offDiagonal = TeacherLosses.compactness(NDArrays.concat(new NDList(rows))).getFloat();
+			double participation = (double) d * d / (offDiagonal + d);
+			assertTrue(participation > PARTICIPATION_FLOOR, "p=" + p + ": participation ratio " + participation + " — the descriptors have collapsed onto few dimensions");
+		}
+	}
+
+	static final double PARTICIPATION_FLOOR = 4;
+
+	@ParameterizedTest
+	@ValueSource(ints = { 17 })
+	void rgbDefaultTeacherSeesTheMeanOfTheChannels(int p) throws Exception {
+		TeacherWeights gray = TeacherFile.defaultTeacher(p, 1), rgb = TeacherFile.defaultTeacher(p, 3);
+		assertEquals(3, rgb.architecture().inputChannels());
+		Random r = new Random(1);
+		float[] planes = new float[3 * p * p], mean = new float[p * p];
+		for (int i = 0; i < planes.length; i++) planes[i] = (float) r.nextGaussian();
+		for (int i = 0; i < p * p; i++) mean[i] = (planes[i] + planes[p * p + i] + planes[2 * p * p + i]) / 3f;
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet g = DescriptorNet.fromWeights(gray.architecture(), gray.weights(), m, Device.cpu());
+				DescriptorNet c = DescriptorNet.fromWeights(rgb.architecture(), rgb.weights(), m, Device.cpu())) {
+			assertArrayEquals(g.patch(m.create(mean, new Shape(1, 1, p, p))).toFloatArray(), c.patch(m.create(planes, new Shape(1, 3, p, p))).toFloatArray(), 1e-4f);
+		}
+	}
+
+	private static float[] checkDescriptor(int p) throws Exception {
+		try (InputStream in = TeacherFile.class.getResourceAsStream("/teachers/teacher-p" + p + "-gray.zip"); ZipInputStream zip = new ZipInputStream(in)) {
+			for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+				if (e.getName().equals("teacher.json")) {
+					String csv = JsonParser.parseString(new String(zip.readAllBytes())).getAsJsonObject().getAsJsonObject("provenance").get("checkDescriptor").getAsString();
+					String[] parts = csv.split(",");
+					float[] v = new float[parts.length];
+					for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i]);
+					return v;
+				}
+			}
+		}
+		throw new AssertionError("no teacher.json");
+	}
+}
