@@ -1,21 +1,22 @@
 package io.github.stad.cli;
 
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.eval.EvaluationReport;
+import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.files.ModelBundle;
-import io.github.stad.engine.training.ModelTrainer;
-import io.github.stad.engine.Progress;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.TrainingSettings;
-import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
-import io.github.stad.jobs.ScoreJob;
+import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.Teachers;
-import io.github.stad.jobs.TrainTeacherJob;
 import io.github.stad.jobs.TrainJob;
+import io.github.stad.jobs.TrainTeacherJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -107,9 +108,9 @@ public final class Main {
 		a.rejectUnknown();
 		List<ImageEntry> normalSet = ImageSets.resolve(normal), validationSet = ImageSets.resolve(validation);
 		out.println("Training on " + normalSet.size() + " normal image(s), validating on " + validationSet.size() + "; " + Djl.describe());
-		ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
-				Teachers.fromFiles(teacherFiles, !randomTeacher), progress);
-		try (AnomalyModel m = outcome.model()) {
+		try (ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
+				Teachers.fromFiles(teacherFiles, !randomTeacher), progress)) {
+			AnomalyModel m = outcome.model();
 			out.println("Model: " + model + " (threshold " + String.format("%.3f", m.threshold()) + " at " + m.thresholdFpr() * 100 + "% false positives on validation pixels)");
 			for (var e : outcome.losses().entrySet()) {
 				float[] l = e.getValue();
@@ -122,14 +123,14 @@ public final class Main {
 		Path modelFile = a.path("model");
 		String input = a.required("input");
 		Path outDir = a.path("out");
-		ScoreJob.Options o = new ScoreJob.Options(a.number("threshold", Double.NaN), a.integer("min-area", 10), a.integer("tile", 256));
+		BatchDetectJob.Options o = new BatchDetectJob.Options(a.number("threshold", Double.NaN), a.integer("min-area", 10), a.integer("tile", 256));
 		boolean gpu = !a.flag("cpu");
 		a.rejectUnknown();
 		List<ImageEntry> inputs = ImageSets.resolve(input);
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			List<ScoreJob.Row> rows = ScoreJob.run(model, inputs, outDir, o, progress);
-			long flagged = rows.stream().filter(ScoreJob.Row::anomalous).count();
-			long failed = rows.stream().filter(r -> !r.error().isEmpty()).count();
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, progress);
+			long flagged = rows.stream().filter(ResultRows.ImageRow::flagged).count();
+			long failed = rows.stream().filter(ResultRows.ImageRow::failed).count();
 			out.println("Wrote " + outDir.resolve("scores.csv") + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
 			if (failed == rows.size()) throw new IllegalArgumentException("no image could be scored (see " + outDir.resolve("scores.csv") + ")");
 		}

@@ -1,21 +1,11 @@
 package io.github.stad.fiji;
 
-import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.scijava.ItemIO;
-import org.scijava.command.Command;
-import org.scijava.plugin.Parameter;
-import org.scijava.plugin.Plugin;
-import org.scijava.widget.FileWidget;
-
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.plugin.LutLoader;
 import ij.process.FloatProcessor;
-import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageReader;
@@ -24,16 +14,22 @@ import io.github.stad.jobs.DetectJob;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Plugins › Anomaly Detection › Detect Anomalies…: the anomaly map of an image, a stack or a folder of
  * equally sized images, as a new 32-bit image with the input's calibration (one plane per input plane).
  */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Detect Anomalies...")
-public class DetectAnomaliesCommand extends StadCommand {
-
-	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "A model made by Train Model… (.zip).")
-	private File model_file;
+public class DetectAnomaliesCommand extends ModelCommand {
 
 	@Parameter(label = "Image file", required = false, style = FileWidget.OPEN_STYLE, persist = false,
 			description = "Image to examine. Leave empty (and no folder) to use the active image or stack.")
@@ -46,12 +42,6 @@ public class DetectAnomaliesCommand extends StadCommand {
 	@Parameter(label = "Add e/v maps of each scale", persist = false,
 			description = "Also add each scale's regression error (e) and student variance (v) maps as further channels.")
 	private boolean add_scale_maps;
-
-	@Parameter(label = "Tile size", min = "32", persist = false, description = "Large images are processed in tiles of this size to save memory.")
-	private int tile_size = 256;
-
-	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
-	private boolean use_gpu;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly map")
 	private ImagePlus anomaly_map;
@@ -67,7 +57,7 @@ public class DetectAnomaliesCommand extends StadCommand {
 
 	@Override
 	protected void execute() throws Exception {
-		try (AnomalyModel model = loadModel(model_file, use_gpu)) {
+		try (AnomalyModel model = openModel()) {
 			List<FloatImage> images = new ArrayList<>();
 			List<String> labels = new ArrayList<>();
 			ImagePlus source = null;

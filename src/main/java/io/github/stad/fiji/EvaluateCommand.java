@@ -1,35 +1,31 @@
 package io.github.stad.fiji;
 
-import java.io.File;
-import java.util.List;
-import java.util.Map;
-
+import ij.gui.Plot;
+import ij.measure.ResultsTable;
+import io.github.stad.engine.eval.EvaluationReport;
+import io.github.stad.engine.eval.ProCurve;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.io.ImageEntry;
+import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.EvaluateJob;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import ij.gui.Plot;
-import ij.measure.ResultsTable;
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.eval.EvaluationReport;
-import io.github.stad.engine.eval.ProCurve;
-import io.github.stad.io.ImageEntry;
-import io.github.stad.io.ImageSets;
-import io.github.stad.jobs.EvaluateJob;
+import java.io.File;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Plugins › Anomaly Detection › Evaluate…: scores a test set with ground-truth masks and reports
  * AU-PRO, pixel and image AUROC (table, PRO curve plot, metrics.json and pro_curve.png).
  */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Evaluate...")
-public class EvaluateCommand extends StadCommand {
+public class EvaluateCommand extends ModelCommand {
 
 	static final String TABLE = "Anomaly Evaluation";
-
-	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "A model made by Train Model… (.zip).")
-	private File model_file;
 
 	@Parameter(label = "Test folder", style = FileWidget.DIRECTORY_STYLE, persist = false,
 			description = "Test images: a flat folder, or type subfolders as in MVTec AD (good/, crack/, …).")
@@ -44,12 +40,6 @@ public class EvaluateCommand extends StadCommand {
 
 	@Parameter(label = "Integrate PRO up to FPR", min = "0.001", max = "1", persist = false, description = "AU-PRO is the area under the PRO curve up to this false-positive rate (0.3 as in MVTec AD).")
 	private double max_fpr = 0.3;
-
-	@Parameter(label = "Tile size", min = "32", persist = false, description = "Large images are processed in tiles of this size to save memory.")
-	private int tile_size = 256;
-
-	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
-	private boolean use_gpu;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "AU-PRO")
 	private double au_pro;
@@ -72,7 +62,7 @@ public class EvaluateCommand extends StadCommand {
 		if (!given(mask_folder) || !mask_folder.isDirectory()) throw new IllegalArgumentException("Choose an existing ground-truth mask folder (mask_folder), got " + mask_folder);
 		if (!given(output_folder)) throw new IllegalArgumentException("Choose an output folder (output_folder)");
 		List<ImageEntry> tests = ImageSets.withMasks(ImageSets.fromFolder(test_folder.toPath()), mask_folder.toPath());
-		try (AnomalyModel model = loadModel(model_file, use_gpu)) {
+		try (AnomalyModel model = openModel()) {
 			EvaluationReport report = EvaluateJob.run(model, tests, output_folder.toPath(), max_fpr, tile_size, progress());
 			EvaluationReport.Summary s = report.overall();
 			au_pro = s.auPro();

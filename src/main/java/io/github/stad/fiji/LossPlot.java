@@ -1,14 +1,14 @@
 package io.github.stad.fiji;
 
+import ij.gui.Plot;
+import ij.gui.PlotWindow;
+import io.github.stad.engine.Progress;
+
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import ij.gui.Plot;
-import ij.gui.PlotWindow;
-import io.github.stad.engine.Progress;
 
 /** A live ImageJ plot of the training loss, one line per student, redrawn at most twice a second. */
 final class LossPlot implements AutoCloseable {

@@ -1,16 +1,15 @@
 package io.github.stad.fiji;
 
-import java.io.File;
-import java.util.Map;
-
+import ij.text.TextWindow;
+import io.github.stad.engine.files.ModelBundle;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import ij.text.TextWindow;
-import io.github.stad.engine.files.ModelBundle;
+import java.io.File;
+import java.util.Map;
 
 /** Plugins › Anomaly Detection › Model Info…: a model file's settings, threshold and provenance, without loading its networks. */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Model Info...")

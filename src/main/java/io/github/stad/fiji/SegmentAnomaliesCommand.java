@@ -1,67 +1,44 @@
 package io.github.stad.fiji;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-
+import ij.ImagePlus;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.RoiManager;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.io.ImagePlusPlanes;
+import io.github.stad.io.RoiSets;
+import io.github.stad.jobs.DetectJob;
+import io.github.stad.jobs.ResultRows;
+import io.github.stad.jobs.ThresholdChoice;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import ij.ImagePlus;
-import ij.gui.Overlay;
-import ij.gui.Roi;
-import ij.measure.ResultsTable;
-import ij.plugin.frame.RoiManager;
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.io.ImagePlusPlanes;
-import io.github.stad.io.MapWriters;
-import io.github.stad.io.RoiConverter;
-import io.github.stad.jobs.DetectJob;
-import io.github.stad.jobs.ThresholdChoice;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Plugins › Anomaly Detection › Segment Anomalies…: the regions of an image whose anomaly score
  * reaches a threshold, as ROIs (overlay, ROI Manager, .zip) and as tables per region and per image.
  */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Segment Anomalies...")
-public class SegmentAnomaliesCommand extends StadCommand {
+public class SegmentAnomaliesCommand extends SegmentingCommand {
 
 	static final String REGIONS_TABLE = "Anomaly Regions", IMAGES_TABLE = "Anomaly Images";
-
-	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "A model made by Train Model… (.zip).")
-	private File model_file;
 
 	@Parameter(label = "Image file", required = false, style = FileWidget.OPEN_STYLE, persist = false,
 			description = "Image to segment. Leave empty to use the active image or stack.")
 	private File image_file;
 
-	@Parameter(label = "Threshold", choices = { "model", "value", "fpr" }, persist = false,
-			description = "model: the model's default; value: the threshold value below; fpr: the score that the target fraction of normal pixels exceeds.")
-	private String threshold_mode = "model";
-
-	@Parameter(label = "Threshold value", persist = false, description = "Used when the threshold is 'value'.")
-	private double threshold_value = 3;
-
-	@Parameter(label = "Target false-positive rate", min = "0.000001", max = "0.5", persist = false, description = "Used when the threshold is 'fpr' (0.001 = 0.1 % of normal pixels).")
-	private double target_fpr = 0.01;
-
-	@Parameter(label = "Minimum region size (pixels)", min = "1", persist = false, description = "Smaller regions are ignored.")
-	private int min_region_size = 10;
-
 	@Parameter(label = "Output folder", required = false, style = FileWidget.DIRECTORY_STYLE, persist = false,
 			description = "Optional: write NAME_rois.zip, NAME_regions.csv and NAME_images.csv here (needed headless).")
 	private File output_folder;
-
-	@Parameter(label = "Tile size", min = "32", persist = false, description = "Large images are processed in tiles of this size to save memory.")
-	private int tile_size = 256;
-
-	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
-	private boolean use_gpu;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Regions")
 	private int region_count;
@@ -86,9 +63,9 @@ public class SegmentAnomaliesCommand extends StadCommand {
 
 	@Override
 	protected void execute() throws Exception {
-		ThresholdChoice choice = ThresholdChoice.parse(threshold_mode);
-		try (AnomalyModel model = loadModel(model_file, use_gpu)) {
-			threshold = choice.resolve(model, threshold_value, target_fpr);
+		ThresholdChoice choice = thresholdChoice();
+		try (AnomalyModel model = openModel()) {
+			threshold = threshold(choice, model);
 			ImagePlus imp = imageOrActive(image_file, "image_file");
 			List<ImagePlusPlanes.Plane> planes = ImagePlusPlanes.planes(imp, model.inputChannels());
 			List<FloatImage> images = planes.stream().map(ImagePlusPlanes.Plane::image).toList();
@@ -100,7 +77,7 @@ public class SegmentAnomaliesCommand extends StadCommand {
 			for (int i = 0; i < planes.size(); i++) {
 				DetectJob.Segmentation s = DetectJob.segment(images.get(i), results.get(i), threshold, min_region_size);
 				segmentations.add(s);
-				for (Roi roi : RoiConverter.toRois(s.regions(), imp.getWidth(), imp.getHeight())) {
+				for (Roi roi : RoiSets.toRois(s.regions(), imp.getWidth(), imp.getHeight())) {
 					if (planes.size() > 1) {
 						roi.setName(images.get(i).name() + "-" + roi.getName());
 						roi.setPosition(ImagePlusPlanes.stackIndex(imp, planes.get(i)));
@@ -113,13 +90,13 @@ public class SegmentAnomaliesCommand extends StadCommand {
 			region_count = rois.size();
 			flagged = region_count > 0;
 			image_score = segmentations.stream().mapToDouble(DetectJob.Segmentation::imageScore).max().orElse(Double.NaN);
-			regions_table = table(DetectJob.REGION_COLUMNS, DetectJob.regionRows(segmentations));
-			images_table = table(DetectJob.IMAGE_COLUMNS, DetectJob.imageRows(segmentations));
+			regions_table = ResultTables.of(ResultRows.REGIONS, ResultRows.regionRows(segmentations));
+			images_table = ResultTables.of(ResultRows.IMAGES, segmentations.stream().map(DetectJob::imageRow).toList());
 
 			if (given(output_folder)) {
 				String stem = planes.size() == 1 ? images.get(0).name() : images.get(0).name().replaceAll("(_[zt]\\d+)+$", "");
 				Files.createDirectories(output_folder.toPath());
-				MapWriters.writeRoiZip(rois, output_folder.toPath().resolve(stem + "_rois.zip"));
+				RoiSets.write(rois, output_folder.toPath().resolve(stem + "_rois.zip"));
 				DetectJob.writeTables(segmentations, output_folder.toPath(), stem + "_");
 			}
 			imp.setOverlay(overlay);
@@ -137,28 +114,4 @@ public class SegmentAnomaliesCommand extends StadCommand {
 			status.showStatus(title() + ": " + summary);
 		}
 	}
-
-	static ResultsTable table(String[] columns, List<String[]> rows) {
-		ResultsTable rt = new ResultsTable();
-		rt.showRowNumbers(false);
-		for (String[] row : rows) {
-			rt.incrementCounter();
-			for (int c = 0; c < columns.length; c++) {
-				double v = parse(row[c]);
-				if (Double.isNaN(v)) rt.addValue(columns[c], row[c]);
-				else rt.addValue(columns[c], v);
-			}
-		}
-		return rt;
-	}
-
-	private static double parse(String s) {
-		if (s == null || s.isEmpty() || !(Character.isDigit(s.charAt(0)) || s.charAt(0) == '-')) return Double.NaN;
-		try {
-			return Double.parseDouble(s);
-		} catch (NumberFormatException e) {
-			return Double.NaN;
-		}
-	}
-
 }

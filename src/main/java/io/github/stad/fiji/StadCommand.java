@@ -1,26 +1,25 @@
 package io.github.stad.fiji;
 
-import java.awt.GraphicsEnvironment;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.macro.Interpreter;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.net.Djl;
 import org.scijava.app.StatusService;
 import org.scijava.command.DynamicCommand;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
 import org.scijava.plugin.Parameter;
 
-import ij.IJ;
-import ij.ImagePlus;
-import ij.WindowManager;
-import ij.macro.Interpreter;
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.files.ModelBundle;
-import io.github.stad.engine.Progress;
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * What every Anomaly Detection command shares: one error report (a dialog in the GUI, one log line

@@ -1,27 +1,26 @@
 package io.github.stad.fiji;
 
-import java.io.File;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
-import org.scijava.ItemIO;
-import org.scijava.command.Command;
-import org.scijava.plugin.Parameter;
-import org.scijava.plugin.Plugin;
-import org.scijava.widget.FileWidget;
-
 import ij.ImagePlus;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** Plugins › Anomaly Detection › Train Model…: students for anomaly-free images, saved as one model file. */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Train Model...")
@@ -114,10 +113,10 @@ public class TrainModelCommand extends StadCommand {
 		log.info(title() + ": " + normal.size() + " normal and " + validation.size() + " validation image(s); " + Djl.describe() + "; " + Djl.deviceNote(use_gpu));
 		status.showStatus("Training… (press Esc to cancel)");
 		try (LossPlot plot = LossPlot.openIfInteractive("Training loss: " + model_file.getName())) {
-			ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
-					Teachers.fromFiles(teachers, !random_teacher), plot == null ? progress : plot.wrap(progress));
-			threshold = outcome.model().threshold();
-			TrainJob.close(outcome);
+			try (ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
+					Teachers.fromFiles(teachers, !random_teacher), plot == null ? progress : plot.wrap(progress))) {
+				threshold = outcome.model().threshold();
+			}
 		}
 		log.info(title() + ": model saved to " + model_file + " (default threshold " + String.format("%.3f", threshold) + ")");
 		status.showStatus("Model saved: " + model_file.getName());

@@ -1,17 +1,16 @@
 package io.github.stad.fiji;
 
-import java.io.File;
-
+import io.github.stad.engine.teacher.TeacherSettings;
+import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.TrainTeacherJob;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
-import io.github.stad.io.ImageSets;
-import io.github.stad.jobs.TrainTeacherJob;
+import java.io.File;
 
 /**
  * Plugins › Anomaly Detection › Train Teacher…: pretrains a teacher on a folder of photographs (advanced;

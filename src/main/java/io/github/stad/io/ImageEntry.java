@@ -34,8 +34,6 @@ public record ImageEntry(Path image, Path mask, String defectType) {
 
 	/** File name without its extension, the key used to match masks. */
 	public String stem() {
-		String name = image.getFileName().toString();
-		int dot = name.lastIndexOf('.');
-		return dot > 0 ? name.substring(0, dot) : name;
+		return ImageFiles.baseName(image);
 	}
 }

@@ -1,15 +1,15 @@
 package io.github.stad.io;
 
-import java.awt.image.ColorModel;
-import java.awt.image.IndexColorModel;
-import java.util.Locale;
-
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.Calibration;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import io.github.stad.engine.image.FloatImage;
+
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.util.Locale;
 
 /**
  * Converts between ImageJ's {@link ImagePlus} and the engine's {@link FloatImage}.

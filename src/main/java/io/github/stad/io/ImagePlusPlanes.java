@@ -1,13 +1,13 @@
 package io.github.stad.io;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
 import io.github.stad.engine.image.FloatImage;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The 2D images a model sees in an {@link ImagePlus}: every plane of a stack or hyperstack, with the

@@ -1,15 +1,15 @@
 package io.github.stad.io;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-
 import ij.ImagePlus;
 import ij.io.FileInfo;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
 import io.github.stad.engine.image.FloatImage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * Reads one image file into a {@link FloatImage} with ImageJ's {@link Opener}, which works in a headless JVM.

@@ -1,31 +1,16 @@
 package io.github.stad.io;
 
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.measure.Calibration;
 import io.github.stad.engine.files.AtomicFiles;
+import io.github.stad.engine.image.FloatImage;
 
 import java.awt.image.BufferedImage;
-import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-
 import javax.imageio.ImageIO;
-
-import ij.ImagePlus;
-import ij.gui.Roi;
-import ij.io.FileSaver;
-import ij.io.RoiEncoder;
-import ij.measure.Calibration;
-import io.github.stad.engine.image.FloatImage;
 
 /** Writes detection results (score maps, overlays, ROI sets, tables); every file is written atomically. */
 public final class MapWriters {
@@ -138,60 +123,4 @@ public final class MapWriters {
 		return (int) Math.max(0, Math.min(n - 1, Math.round(percentile / 100.0 * (n - 1))));
 	}
 
-	/**
-	 * Saves an ImageJ ROI set (.zip), as made by the ROI Manager's "Save…", so it can be dragged onto Fiji or
-	 * opened with {@code RoiManager.open}. ROIs without a name are saved (as copies) as "region-1", "region-2", ….
-	 */
-	public static void writeRoiZip(List<Roi> rois, Path target) throws IOException {
-		AtomicFiles.write(target, temp -> {
-			try (OutputStream file = Files.newOutputStream(temp);
-					ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(file));
-					DataOutputStream out = new DataOutputStream(zip)) {
-				RoiEncoder encoder = new RoiEncoder(out);
-				Set<String> used = new HashSet<>();
-				for (int i = 0; i < rois.size(); i++) {
-					Roi roi = rois.get(i);
-					String name = roi.getName();
-					if (name == null || name.isBlank()) {
-						roi = (Roi) roi.clone();
-						name = "region-" + (i + 1);
-						roi.setName(name);
-					}
-					zip.putNextEntry(new ZipEntry(uniqueEntry(name, used)));
-					encoder.write(roi);
-					out.flush();
-					zip.closeEntry();
-				}
-			}
-		});
-	}
-
-	private static String uniqueEntry(String name, Set<String> used) {
-		String base = name.replaceAll("[\\\\/:*?\"<>|]", "_"); // keep entry names valid file names on every OS
-		String entry = base + ".roi";
-		for (int k = 2; !used.add(entry); k++) entry = base + "-" + k + ".roi";
-		return entry;
-	}
-
-	/** Saves rows as UTF-8 CSV (RFC 4180 quoting: fields with commas, quotes, line breaks or edge spaces are quoted). */
-	public static void writeCsv(List<String[]> rows, Path target) throws IOException {
-		AtomicFiles.write(target, temp -> {
-			try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-				for (String[] row : rows) {
-					for (int i = 0; i < row.length; i++) {
-						if (i > 0) out.write(',');
-						out.write(csvField(row[i]));
-					}
-					out.write('\n');
-				}
-			}
-		});
-	}
-
-	static String csvField(String s) {
-		if (s == null) return "";
-		boolean quote = s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
-				|| (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))));
-		return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
-	}
 }

@@ -1,17 +1,15 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
-import io.github.stad.engine.regions.Regions;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.ScaleModel;
-import io.github.stad.io.MapWriters;
+import io.github.stad.engine.regions.Regions;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,18 +25,9 @@ public final class DetectJob {
 
 	private DetectJob() {}
 
-	/** Scores every image; the progress bar is shared out evenly. */
+	/** Scores every image, all checked first; the progress bar is shared out evenly. */
 	public static List<AnomalyModel.Result> score(AnomalyModel model, List<FloatImage> images, int tileSize, Progress progress) {
-		if (images.isEmpty()) throw new IllegalArgumentException("No image to score");
-		for (FloatImage image : images) model.checkCompatible(image); // refuse before the first long computation
-		List<AnomalyModel.Result> results = new ArrayList<>();
-		for (int i = 0; i < images.size(); i++) {
-			progress.checkCancelled();
-			progress.update("Scoring " + images.get(i).name() + " (" + (i + 1) + "/" + images.size() + ")", (double) i / images.size());
-			results.add(model.score(images.get(i), tileSize, progress.range((double) i / images.size(), (i + 1.0) / images.size())));
-		}
-		progress.update("Scored " + images.size() + " image(s)", 1);
-		return results;
+		return model.scoreAll(images, tileSize, progress);
 	}
 
 	public static Segmentation segment(FloatImage image, AnomalyModel.Result result, double threshold, int minArea) {
@@ -60,46 +49,16 @@ public final class DetectJob {
 		return out;
 	}
 
-	/** Header of the per-region table (one row per region, all images together). */
-	public static final String[] REGION_COLUMNS = { "image", "region", "area_px", "mean_score", "max_score", "centroid_x", "centroid_y", "bbox_x", "bbox_y", "bbox_width", "bbox_height" };
-	/** Header of the per-image table. */
-	public static final String[] IMAGE_COLUMNS = { "image", "image_score", "threshold", "flagged", "regions" };
-
-	public static List<String[]> regionRows(List<Segmentation> segmentations) {
-		List<String[]> rows = new ArrayList<>();
-		for (Segmentation s : segmentations) {
-			for (Regions.Region r : s.regions()) {
-				rows.add(new String[] { s.image(), Integer.toString(r.label()), Integer.toString(r.area()), num(r.meanScore()), num(r.maxScore()),
-						num(r.centroidX()), num(r.centroidY()), Integer.toString(r.x()), Integer.toString(r.y()), Integer.toString(r.width()), Integer.toString(r.height()) });
-			}
-		}
-		return rows;
+	/** The per-image row of a segmentation. */
+	public static ResultRows.ImageRow imageRow(Segmentation s) {
+		return ResultRows.ImageRow.of(s.image(), s.imageScore(), s.threshold(), s.regions());
 	}
 
-	public static List<String[]> imageRows(List<Segmentation> segmentations) {
-		List<String[]> rows = new ArrayList<>();
-		for (Segmentation s : segmentations) {
-			rows.add(new String[] { s.image(), num(s.imageScore()), num(s.threshold()), s.flagged() ? "yes" : "no", Integer.toString(s.regions().size()) });
-		}
-		return rows;
-	}
-
-	/** Writes {@code regions.csv} and {@code images.csv} into a folder; returns the two files. */
+	/** Writes {@code PREFIXregions.csv} and {@code PREFIXimages.csv} into a folder; returns the two files. */
 	public static List<Path> writeTables(List<Segmentation> segmentations, Path folder, String prefix) throws IOException {
-		java.nio.file.Files.createDirectories(folder);
 		Path regions = folder.resolve(prefix + "regions.csv"), images = folder.resolve(prefix + "images.csv");
-		List<String[]> r = new ArrayList<>();
-		r.add(REGION_COLUMNS);
-		r.addAll(regionRows(segmentations));
-		MapWriters.writeCsv(r, regions);
-		List<String[]> i = new ArrayList<>();
-		i.add(IMAGE_COLUMNS);
-		i.addAll(imageRows(segmentations));
-		MapWriters.writeCsv(i, images);
+		ResultRows.writeCsv(ResultRows.REGIONS, ResultRows.regionRows(segmentations), regions);
+		ResultRows.writeCsv(ResultRows.IMAGES, segmentations.stream().map(DetectJob::imageRow).toList(), images);
 		return List.of(regions, images);
-	}
-
-	static String num(double v) {
-		return String.format(Locale.ROOT, "%.4f", v);
 	}
 }

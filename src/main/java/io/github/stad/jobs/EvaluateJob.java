@@ -1,11 +1,11 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.eval.ProCurvePlot;
 import io.github.stad.engine.eval.ScoredImage;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.ImageSets;

@@ -1,7 +1,7 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 

@@ -1,16 +1,14 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.files.ModelBundle;
-import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +25,8 @@ public final class TrainJob {
 	 */
 	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
-		for (ImageEntry e : normal) refuseOverwrite(out, e.image());
-		for (ImageEntry e : validation) refuseOverwrite(out, e.image());
+		for (ImageEntry e : normal) OutputGuard.refuseOverwrite(out, e.image());
+		for (ImageEntry e : validation) OutputGuard.refuseOverwrite(out, e.image());
 		List<FloatImage> normalImages = ImageLoading.readAll(normal, "normal", progress);
 		List<FloatImage> validationImages = ImageLoading.readAll(validation, "validation", progress);
 		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, progress);
@@ -73,17 +71,5 @@ public final class TrainJob {
 	/** Reads a set of image files (all must be readable; training cannot skip any). */
 	public static List<FloatImage> read(List<ImageEntry> entries, String what, Progress progress) throws IOException {
 		return ImageLoading.readAll(entries, what, progress);
-	}
-
-	static void refuseOverwrite(Path output, Path input) throws IOException {
-		if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
-			throw new IllegalArgumentException(output + " is one of the input images; choose another output file");
-		}
-	}
-
-	/** Closes the model of an outcome (front ends that only wanted the file). */
-	public static void close(ModelTrainer.Outcome outcome) {
-		AnomalyModel m = outcome.model();
-		if (m != null) m.close();
 	}
 }

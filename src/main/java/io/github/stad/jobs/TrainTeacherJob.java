@@ -1,13 +1,13 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.teacher.Distiller;
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.engine.teacher.Distiller;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTrainer;
-import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.TorchScriptDistiller;
 import io.github.stad.io.ImageEntry;
 
@@ -34,7 +34,7 @@ public final class TrainTeacherJob {
 	/** @param initial a teacher file to fine-tune ("default" for the shipped teacher of this p), or null for random weights */
 	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String initial, String distill, int distillInputSize,
 			Path out, Path resume, Progress progress) throws IOException {
-		for (ImageEntry e : images) TrainJob.refuseOverwrite(out, e.image());
+		for (ImageEntry e : images) OutputGuard.refuseOverwrite(out, e.image());
 		List<FloatImage> photos = ImageLoading.readAll(images, "teacher training", progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("data", imagesName + " (" + photos.size() + " images)");

@@ -1,7 +1,7 @@
 package io.github.stad.bench;
 
-import ij.io.FileSaver;
 import ij.ImagePlus;
+import ij.io.FileSaver;
 import ij.io.Opener;
 import ij.process.ImageProcessor;
 

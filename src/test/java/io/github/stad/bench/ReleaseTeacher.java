@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.InputStream;

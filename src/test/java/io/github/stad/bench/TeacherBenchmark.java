@@ -4,20 +4,20 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.PatchSampler;
-import io.github.stad.engine.Progress;
-import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.teacher.TeacherLosses;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTrainer;
-import io.github.stad.engine.net.TeacherWeights;
-import io.github.stad.io.ImageFiles;
 import io.github.stad.io.ImageReader;
+import io.github.stad.io.ImageSets;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class TeacherBenchmark {
 
 	static List<FloatImage> read(Path dir) throws Exception {
 		List<FloatImage> images = new ArrayList<>();
-		for (Path f : ImageFiles.list(dir)) images.add(ImageReader.read(f));
+		for (var e : ImageSets.fromFolder(dir)) images.add(ImageReader.read(e.image()));
 		return images;
 	}
 }

@@ -1,5 +1,7 @@
 package io.github.stad.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.Opener;
@@ -16,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The command line end to end on the bundled sample images, with a tiny network. */
 class MainTest {

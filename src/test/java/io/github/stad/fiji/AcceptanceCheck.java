@@ -1,5 +1,10 @@
 package io.github.stad.fiji;
 
+import ij.ImagePlus;
+import ij.io.Opener;
+import ij.io.RoiDecoder;
+import io.github.stad.engine.files.ModelBundle;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,11 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
-import ij.ImagePlus;
-import ij.io.Opener;
-import ij.io.RoiDecoder;
-import io.github.stad.engine.files.ModelBundle;
 
 /**
  * Checks what the example macros wrote in the acceptance test (ci/acceptance.sh): maps, ROI sets,

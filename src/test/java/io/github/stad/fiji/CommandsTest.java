@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.WindowManager;
+import ij.io.Opener;
+import ij.measure.Calibration;
+import ij.measure.ResultsTable;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.fiji.ij1.CommandBridge;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,18 +33,13 @@ import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.WindowManager;
-import ij.io.Opener;
-import ij.measure.Calibration;
-import ij.measure.ResultsTable;
-import ij.process.ByteProcessor;
-import ij.process.ColorProcessor;
-import io.github.stad.engine.files.ModelBundle;
-import io.github.stad.fiji.ij1.CommandBridge;
-import net.imglib2.img.Img;
-import net.imglib2.type.numeric.real.FloatType;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Every command through a headless SciJava Context, as Fiji's --headless --run and scripts use them. */
 class CommandsTest {

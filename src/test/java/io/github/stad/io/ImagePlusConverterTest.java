@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -18,6 +16,7 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.LUT;
 import io.github.stad.engine.image.FloatImage;
+import org.junit.jupiter.api.Test;
 
 class ImagePlusConverterTest {
 

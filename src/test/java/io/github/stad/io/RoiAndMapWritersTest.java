@@ -6,6 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.io.Opener;
+import ij.io.RoiDecoder;
+import ij.measure.Calibration;
+import ij.process.ByteProcessor;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.regions.Regions.Region;
+import io.github.stad.engine.regions.Regions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
 import javax.imageio.ImageIO;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import ij.ImagePlus;
-import ij.gui.Roi;
-import ij.io.Opener;
-import ij.io.RoiDecoder;
-import ij.measure.Calibration;
-import ij.process.ByteProcessor;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.regions.Regions;
-import io.github.stad.engine.regions.Regions.Region;
 
 /** Result writers (TIFF, overlay PNG, ROI zip, CSV) and the Region → Roi conversion. */
 class RoiAndMapWritersTest {
@@ -82,7 +80,7 @@ class RoiAndMapWritersTest {
 	void roisCoverExactlyTheRegionPixels() {
 		List<Region> regions = Regions.find(shapes(), W, H, 1.5, 1);
 		assertEquals(5, regions.size());
-		List<Roi> rois = RoiConverter.toRois(regions, W, H);
+		List<Roi> rois = RoiSets.toRois(regions, W, H);
 		assertEquals(regions.size(), rois.size());
 		for (int i = 0; i < rois.size(); i++) {
 			assertEquals("region-" + (i + 1), rois.get(i).getName());
@@ -93,9 +91,9 @@ class RoiAndMapWritersTest {
 	@Test
 	void roiZipDecodesBackToTheSameRegions() throws IOException {
 		List<Region> regions = Regions.find(shapes(), W, H, 1.5, 1);
-		List<Roi> rois = RoiConverter.toRois(regions, W, H);
+		List<Roi> rois = RoiSets.toRois(regions, W, H);
 		Path zip = dir.resolve("out").resolve("regions.zip");
-		MapWriters.writeRoiZip(rois, zip);
+		RoiSets.write(rois, zip);
 
 		List<String> entries = new ArrayList<>();
 		List<Roi> decoded = new ArrayList<>();
@@ -120,7 +118,7 @@ class RoiAndMapWritersTest {
 		Roi a = new Roi(1, 1, 2, 2), b = new Roi(3, 3, 1, 1);
 		b.setName("kept");
 		Path zip = dir.resolve("two.zip");
-		MapWriters.writeRoiZip(List.of(a, b, (Roi) b.clone()), zip);
+		RoiSets.write(List.of(a, b, (Roi) b.clone()), zip);
 		assertEquals(null, a.getName());
 		List<String> names = new ArrayList<>();
 		try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
@@ -213,7 +211,7 @@ class RoiAndMapWritersTest {
 	@Test
 	void csvIsQuotedProperly() throws IOException {
 		Path p = dir.resolve("results.csv");
-		MapWriters.writeCsv(List.of(
+		CsvFiles.write(List.of(
 				new String[] { "image", "region", "note" },
 				new String[] { "a,b.tif", "1", "say \"hi\"" },
 				new String[] { "plain", null, "two\nlines" },
@@ -225,7 +223,7 @@ class RoiAndMapWritersTest {
 	@Test
 	void roiOfARegionOutsideTheImageIsRefused() {
 		Region r = new Region(1, 1, 1, 1, 0.5, 0.5, W, 0, 1, 1, new int[] { W });
-		assertThrows(IllegalArgumentException.class, () -> RoiConverter.toRoi(r, W, H));
+		assertThrows(IllegalArgumentException.class, () -> RoiSets.toRoi(r, W, H));
 	}
 
 }

@@ -3,12 +3,11 @@ package io.github.stad.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.ArrayList;
-import java.util.List;
-
+import io.github.stad.engine.image.FloatImage;
 import org.junit.jupiter.api.Test;
 
-import io.github.stad.engine.image.FloatImage;
+import java.util.ArrayList;
+import java.util.List;
 
 class HoldBackTest {
 

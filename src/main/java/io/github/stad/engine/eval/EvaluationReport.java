@@ -1,5 +1,8 @@
 package io.github.stad.engine.eval;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.github.stad.engine.files.AtomicFiles;
 
 import java.io.IOException;
@@ -12,10 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 
 /**
  * The metrics of a test set, overall and per defect type, as {@link Metrics} defines them.

@@ -1,9 +1,9 @@
 package io.github.stad.engine.eval;
 
+import io.github.stad.engine.regions.ConnectedComponents;
+
 import java.util.Arrays;
 import java.util.List;
-
-import io.github.stad.engine.regions.ConnectedComponents;
 
 /**
  * All pixels of a set of test images, sorted once by score, each tagged with its ground-truth region.

@@ -16,7 +16,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-
 import javax.imageio.ImageIO;
 
 /** Draws a PRO curve as a PNG with plain java.awt, so it works headless (no UI, no ImageJ). */

@@ -1,13 +1,4 @@
 package io.github.stad.engine.teacher;
-import io.github.stad.engine.net.Adam;
-
-import io.github.stad.engine.Progress;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.InputNormalisation;
-import io.github.stad.engine.net.Architecture;
-import io.github.stad.engine.net.DescriptorNet;
-import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.net.TeacherWeights;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -16,6 +7,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.Adam;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,4 @@
 package io.github.stad.engine.teacher;
-import io.github.stad.engine.net.Djl;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -14,6 +13,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.github.stad.engine.net.Djl;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,20 +1,18 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.model.TeacherTarget;
-import io.github.stad.engine.model.Calibration;
-import io.github.stad.engine.image.ImageChecks;import io.github.stad.engine.net.Architecture;
-import io.github.stad.engine.net.DescriptorNet;
-
-import io.github.stad.engine.Progress;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.InputNormalisation;
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.model.ScaleModel;
-import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.net.TeacherWeights;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.ImageChecks;import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.Calibration;
+import io.github.stad.engine.model.ScaleModel;
+import io.github.stad.engine.model.TeacherTarget;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +29,11 @@ import java.util.Map;
 public final class ModelTrainer {
 
 	/** The trained model and the loss of every optimisation step, per "p=65 student 1" label. */
-	public record Outcome(AnomalyModel model, Map<String, float[]> losses) {}
+	public record Outcome(AnomalyModel model, Map<String, float[]> losses) implements AutoCloseable {
+		/** Closes the model (front ends that only wanted the file). */
+		@Override
+		public void close() { model.close(); }
+	}
 
 	private ModelTrainer() {}
 

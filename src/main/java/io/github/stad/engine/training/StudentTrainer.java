@@ -1,19 +1,18 @@
 package io.github.stad.engine.training;
-import io.github.stad.engine.net.Adam;
-import io.github.stad.engine.net.Djl;
-
-import io.github.stad.engine.Progress;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.model.TeacherTarget;
-import io.github.stad.engine.net.NetInputs;
-import io.github.stad.engine.net.Architecture;
-import io.github.stad.engine.net.DescriptorNet;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.TeacherTarget;
+import io.github.stad.engine.net.Adam;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.NetInputs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ import java.util.SplittableRandom;
  * objective. (Crops kept inside the image would visit a border pixel up to grid-size times less
  * often than an interior one; the students then miss the reflection-padded border descriptors and
  * the map lights up along every image edge.) Neighbouring pixels would add little new gradient,
- * and the strided form costs a fraction of the dense one (p = 65: about 1/12 per crop), which buys
+ * and the strided form costs a fraction of the dense one (docs/benchmarks.md), which buys
  * many more optimisation steps for the same time.
  */
 final class StudentTrainer {

@@ -15,9 +15,9 @@ import java.util.Arrays;
  * Defaults follow METHOD.md where it names a value (M = 3 students, Adam with weight decay 1e-5).
  * The learning rate is 1e-3, not the 1e-4 of reimplementations (METHOD.md: not from the paper): at
  * the short CPU budget below, students at 1e-4 stay far from fitting a decorrelated teacher
- * (docs/benchmarks.md). The rest is sized so that the default training of 50 images of 256²
- * finishes in about 20 minutes on a 2-core CPU: 4 epochs, one epoch takes one random crop (up to
- * 128², see {@link StudentTrainer#gridSize}) of every training image, 8 crops per step.
+ * (docs/benchmarks.md). The rest is sized for a default training of 50 images of 256² of about 20
+ * minutes on a 2-core CPU (measured in docs/benchmarks.md): 4 epochs, one epoch takes one random
+ * crop (up to 128², see {@link StudentTrainer#gridSize}) of every training image, 8 crops per step.
  */
 public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, double thresholdFpr, ComputeSettings compute, long seed) {
 

@@ -1,11 +1,18 @@
 package io.github.stad.fiji.ij1;
 
-import java.io.File;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
+import ij.IJ;
+import ij.Macro;
+import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
+import ij.plugin.PlugIn;
+import io.github.stad.fiji.BatchDetectCommand;
+import io.github.stad.fiji.DetectAnomaliesCommand;
+import io.github.stad.fiji.EvaluateCommand;
+import io.github.stad.fiji.ModelInfoCommand;
+import io.github.stad.fiji.SegmentAnomaliesCommand;
+import io.github.stad.fiji.StadCommand;
+import io.github.stad.fiji.TrainModelCommand;
+import io.github.stad.fiji.TrainTeacherCommand;
 import org.scijava.Cancelable;
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
@@ -21,19 +28,11 @@ import org.scijava.module.ModuleService;
 import org.scijava.service.Service;
 import org.scijava.widget.FileWidget;
 
-import ij.IJ;
-import ij.Macro;
-import ij.gui.GenericDialog;
-import ij.macro.Interpreter;
-import ij.plugin.PlugIn;
-import io.github.stad.fiji.BatchDetectCommand;
-import io.github.stad.fiji.DetectAnomaliesCommand;
-import io.github.stad.fiji.EvaluateCommand;
-import io.github.stad.fiji.ModelInfoCommand;
-import io.github.stad.fiji.TrainTeacherCommand;
-import io.github.stad.fiji.SegmentAnomaliesCommand;
-import io.github.stad.fiji.StadCommand;
-import io.github.stad.fiji.TrainModelCommand;
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Runs the SciJava commands in plain ImageJ 1, so that the same macro lines work there:

@@ -7,10 +7,9 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageReader;
+import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
 
 /** A model file written before the engine layout changed still loads and gives the same map (src/test/resources/format1). */
 class OldBundleTest {

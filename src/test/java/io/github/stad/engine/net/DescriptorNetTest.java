@@ -1,19 +1,18 @@
 package io.github.stad.engine.net;
 
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.PaddedCrops;
+import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.PaddedCrops;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The dense network must give, for every pixel, exactly the patch network's descriptor of the patch centred there. */
 class DescriptorNetTest {

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
+import io.github.stad.engine.regions.Regions.Region;
 import org.junit.jupiter.api.Test;
 
-import io.github.stad.engine.regions.Regions.Region;
+import java.util.List;
 
 class RegionsTest {
 

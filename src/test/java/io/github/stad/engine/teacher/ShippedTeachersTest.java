@@ -1,13 +1,6 @@
 package io.github.stad.engine.teacher;
-import io.github.stad.engine.image.InputNormalisation;
-import io.github.stad.engine.net.NetInputs;
-import io.github.stad.engine.image.FloatImage;
 
-import io.github.stad.engine.files.TeacherFile;
-import io.github.stad.engine.net.Architecture;
-import io.github.stad.engine.net.DescriptorNet;
-import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.net.TeacherWeights;
+import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -16,10 +9,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonParser;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.NetInputs;
+import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.io.ImageReader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.github.stad.io.ImageReader;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.ZipInputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The default teachers shipped in the jar load, compute what the trainer computed, and give useful descriptors. */
 class ShippedTeachersTest {

@@ -1,12 +1,6 @@
 package io.github.stad.engine.teacher;
-import io.github.stad.engine.net.DescriptorNet;
-import io.github.stad.engine.net.Architecture;
-import io.github.stad.engine.Progress;
-import io.github.stad.engine.files.TeacherFile;
-import io.github.stad.engine.net.TeacherWeights;
-import io.github.stad.engine.image.FloatImage;
 
-import io.github.stad.engine.net.Djl;
+import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -14,6 +8,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.TeacherFile;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.testutil.Synthetic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class TeacherTrainingTest {
 

@@ -1,21 +1,20 @@
 package io.github.stad.engine.training;
-import io.github.stad.engine.Progress;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.PaddedCrops;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
-
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** μ/σ are estimated on the strided grid at one offset per image; over all offsets that grid is every pixel. */
 class DescriptorStatsTest {

@@ -1,13 +1,13 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.model.ScaleModel;
-import io.github.stad.engine.files.ModelBundle;
+import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.net.TeacherWeights;
-
 import io.github.stad.testutil.Synthetic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** A real (tiny) training run, then everything that is done with its model. */
 class ModelTrainerTest {

@@ -2,9 +2,9 @@ package io.github.stad.engine.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
 
 /** The students' training crops visit every pixel equally often, the image borders included. */
 class StudentSamplingTest {

@@ -1,14 +1,13 @@
 package io.github.stad.engine.training;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.TeacherTarget;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.net.TeacherWeights;
-
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
 import java.util.Arrays;

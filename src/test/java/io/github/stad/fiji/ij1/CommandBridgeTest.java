@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ij.Macro;
+import io.github.stad.fiji.SegmentAnomaliesCommand;
+import io.github.stad.fiji.TrainModelCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+
 import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scijava.command.CommandInfo;
-import org.scijava.command.CommandService;
-
-import ij.Macro;
-import io.github.stad.fiji.SegmentAnomaliesCommand;
-import io.github.stad.fiji.TrainModelCommand;
 
 /** The ImageJ 1 bridge reads the same macro keys as Fiji and runs the same commands. */
 class CommandBridgeTest {

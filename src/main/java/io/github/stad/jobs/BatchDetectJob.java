@@ -1,49 +1,46 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.MapWriters;
-import io.github.stad.io.RoiConverter;
+import io.github.stad.io.RoiSets;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Score a set of images and write, per image {@code NAME.ext}: {@code NAME.tif} (32-bit anomaly map),
  * {@code NAME_overlay.png} and {@code NAME_rois.zip} (regions above the threshold), plus one
  * {@code scores.csv}. Images in type subfolders go to the same subfolder of the output. A file that
- * cannot be read or scored is reported in the CSV and the log, and the rest go on.
+ * cannot be read or scored is reported in the CSV and the log, and the rest go on. The job behind
+ * `stad score` and Batch Detect….
  */
-public final class ScoreJob {
+public final class BatchDetectJob {
 
 	/** @param threshold segmentation threshold; NaN means the model's default */
 	public record Options(double threshold, int minArea, int tileSize) {
 		public static Options defaults() { return new Options(Double.NaN, 10, 256); }
 	}
 
-	/** One line of scores.csv. */
-	public record Row(String image, float imageScore, boolean anomalous, int regions, String error) {}
+	private BatchDetectJob() {}
 
-	private ScoreJob() {}
-
-	public static List<Row> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, Progress progress) throws IOException {
+	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, Progress progress) throws IOException {
 		if (inputs.isEmpty()) throw new IllegalArgumentException("No images to score");
 		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		for (ImageEntry e : inputs) {
 			for (String suffix : new String[] { ".tif", "_overlay.png", "_rois.zip" }) {
-				TrainJob.refuseOverwrite(outputFolder(outDir, e).resolve(e.stem() + suffix), e.image());
+				OutputGuard.refuseOverwrite(outputFolder(outDir, e).resolve(e.stem() + suffix), e.image());
 			}
 		}
 		Files.createDirectories(outDir);
-		List<Row> rows = new ArrayList<>();
+		List<ResultRows.ImageRow> rows = new ArrayList<>();
 		int failures = 0;
 		for (int i = 0; i < inputs.size(); i++) {
 			progress.checkCancelled();
@@ -55,14 +52,14 @@ public final class ScoreJob {
 				AnomalyModel.Result result = model.score(image, options.tileSize(), progress.range((double) i / inputs.size(), (i + 1.0) / inputs.size()));
 				List<Regions.Region> regions = Regions.find(result.score().channel(0), image.width(), image.height(), threshold, options.minArea());
 				writeOutputs(image, result, regions, threshold, outputFolder(outDir, entry), entry.stem());
-				rows.add(new Row(label, result.imageScore(), !regions.isEmpty(), regions.size(), ""));
+				rows.add(ResultRows.ImageRow.of(label, result.imageScore(), threshold, regions));
 			} catch (IOException | IllegalArgumentException e) {
 				failures++;
 				progress.log("Skipped " + label + ": " + e.getMessage());
-				rows.add(new Row(label, Float.NaN, false, 0, e.getMessage()));
+				rows.add(ResultRows.ImageRow.failed(label, threshold, e.getMessage()));
 			}
 		}
-		writeCsv(rows, outDir.resolve("scores.csv"));
+		ResultRows.writeCsv(ResultRows.SCORES, rows, outDir.resolve("scores.csv"));
 		progress.update("Scored " + (inputs.size() - failures) + " image(s)" + (failures > 0 ? ", " + failures + " failed (see scores.csv)" : ""), 1);
 		return rows;
 	}
@@ -73,20 +70,10 @@ public final class ScoreJob {
 		MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));
 		double high = Math.max(threshold + 1, result.imageScore());
 		MapWriters.writeOverlayPng(image, result.score().channel(0), threshold, high, folder.resolve(stem + "_overlay.png"));
-		MapWriters.writeRoiZip(RoiConverter.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
+		RoiSets.write(RoiSets.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
 	}
 
 	private static Path outputFolder(Path outDir, ImageEntry e) {
 		return e.defectType().isEmpty() ? outDir : outDir.resolve(e.defectType());
-	}
-
-	static void writeCsv(List<Row> rows, Path file) throws IOException {
-		List<String[]> lines = new ArrayList<>();
-		lines.add(new String[] { "image", "image_score", "anomalous", "regions", "error" });
-		for (Row r : rows) {
-			lines.add(new String[] { r.image(), Float.isNaN(r.imageScore()) ? "" : String.format(Locale.ROOT, "%.4f", r.imageScore()),
-					r.error().isEmpty() ? (r.anomalous() ? "yes" : "no") : "", Integer.toString(r.regions()), r.error() });
-		}
-		MapWriters.writeCsv(lines, file);
 	}
 }

@@ -1,0 +1,30 @@
+package io.github.stad.fiji;
+
+import io.github.stad.engine.model.AnomalyModel;
+import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.io.IOException;
+
+/**
+ * The commands that use a trained model share its parameters: the model file and where and in what
+ * tiles it runs. (SciJava lists a superclass's parameters first, so these open every dialog.)
+ */
+public abstract class ModelCommand extends StadCommand {
+
+	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "A model made by Train Model… (.zip).")
+	protected File model_file;
+
+	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
+	protected boolean use_gpu;
+
+	@Parameter(label = "Tile size", min = "32", persist = false, description = "Large images are processed in tiles of this size to save memory.")
+	protected int tile_size = 256;
+
+	/** The model of {@code model_file}, on the GPU when asked for and found. */
+	protected AnomalyModel openModel() throws IOException {
+		if (tile_size < 32) throw new IllegalArgumentException("The tile size must be at least 32 pixels (tile_size), got " + tile_size);
+		return loadModel(model_file, use_gpu);
+	}
+}
