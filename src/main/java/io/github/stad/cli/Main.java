@@ -34,14 +34,14 @@ public final class Main {
 	static final String USAGE = """
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
-			            [--epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
+			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
 			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
 			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu]
 			  info      --model MODEL.zip
-			  demo      [--out DIR] [--epochs 30]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
+			  demo      [--out DIR] [--time-budget 2 | --epochs N]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
 			""";
 
@@ -91,12 +91,17 @@ public final class Main {
 
 	private static TrainingSettings trainingSettings(Args a) {
 		TrainingSettings d = TrainingSettings.defaults();
-		return TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
-				.epochs(a.integer("epochs", d.epochs())).seed(a.integer("seed", (int) d.seed()))
+		TrainingSettings.Builder b = TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
+				.seed(a.integer("seed", (int) d.seed()))
 				.crop(a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()))
 				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
 				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
-				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu")).build();
+				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"));
+		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
+		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
+		if (epochs != null) b.epochs(a.integer("epochs", 0));
+		else b.timeBudget(a.number("time-budget", d.budget().minutes()));
+		return b.build();
 	}
 
 	private static void train(Args a, Progress progress, PrintStream out) throws IOException {
@@ -190,13 +195,13 @@ public final class Main {
 		Path samples = home.resolve("sample-images");
 		if (!Files.isDirectory(samples)) throw new IllegalArgumentException("sample-images not found under " + home.toAbsolutePath() + "; run the demo from the repository");
 		Path outDir = Path.of(a.optional("out", "demo-output"));
-		String epochs = a.optional("epochs", "30");
+		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", epochs == null ? "2" : null);
 		String cpu = a.flag("cpu") ? "--cpu" : null;
 		a.rejectUnknown();
 		Path model = outDir.resolve("model.zip");
 		String[][] steps = {
 				{ "train", "--normal", samples.resolve("normal").toString(), "--validation", samples.resolve("validation").toString(), "--out", model.toString(),
-						"--epochs", epochs },
+						epochs != null ? "--epochs" : "--time-budget", epochs != null ? epochs : minutes },
 				{ "score", "--model", model.toString(), "--input", samples.resolve("test").toString(), "--out", outDir.resolve("maps").toString() },
 				{ "evaluate", "--model", model.toString(), "--test", samples.resolve("test").toString(), "--masks", samples.resolve("ground_truth").toString(),
 						"--out", outDir.resolve("evaluation").toString() } };

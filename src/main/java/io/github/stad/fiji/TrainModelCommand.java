@@ -44,8 +44,13 @@ public class TrainModelCommand extends StadCommand {
 	@Parameter(label = "Students", min = "1", max = "10", persist = false, description = "Student networks per patch size; their disagreement is part of the score.")
 	private int students = 3;
 
-	@Parameter(label = "Epochs", min = "1", persist = false, description = "Passes over the training images.")
-	private int epochs = 4;
+	@Parameter(label = "Time budget (minutes)", min = "0", persist = false,
+			description = "How long the whole training may take; the students get what teacher statistics and validation leave. Used when epochs is 0.")
+	private double time_budget = 20;
+
+	@Parameter(label = "Epochs (0 = use the time budget)", min = "0", persist = false,
+			description = "A fixed number of passes over the training images instead of the time budget (reproducible on the CPU).")
+	private int epochs = 0;
 
 	@Parameter(label = "Seed", persist = false, description = "Random seed; the same seed and images give the same model.")
 	private int seed = 1;
@@ -83,8 +88,11 @@ public class TrainModelCommand extends StadCommand {
 	@Override
 	protected void execute() throws Exception {
 		if (!given(model_file)) throw new IllegalArgumentException("Choose where to save the model (model_file)");
-		TrainingSettings settings = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students).epochs(epochs)
-				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu).build();
+		TrainingSettings.Builder builder = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students)
+				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu);
+		if (epochs > 0) builder.epochs(epochs);
+		else builder.timeBudget(time_budget);
+		TrainingSettings settings = builder.build();
 		var progress = progress();
 		List<FloatImage> normal;
 		String normalName;

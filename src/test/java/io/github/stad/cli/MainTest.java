@@ -124,6 +124,10 @@ class MainTest {
 		assertEquals(2, r.code());
 		assertTrue(r.err().contains("--input is required"), r.err());
 
+		r = stad("train", "--normal", "x", "--validation", "x", "--out", tmp.resolve("m.zip").toString(), "--epochs", "2", "--time-budget", "5");
+		assertEquals(2, r.code());
+		assertTrue(r.err().contains("either --epochs or --time-budget"), r.err());
+
 		r = stad("score", "--model", model.toString(), "--input", "x", "--out", "y", "--colour", "red");
 		assertEquals(2, r.code());
 		assertTrue(r.err().contains("unknown option --colour"), r.err());

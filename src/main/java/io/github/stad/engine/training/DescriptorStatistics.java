@@ -20,20 +20,45 @@ final class DescriptorStatistics {
 
 	private DescriptorStatistics() {}
 
+	/** About this many descriptors in all are enough for a per-channel mean and standard deviation. */
+	static final int SAMPLE = 1 << 18;
+	/** Side of a sampled block of grid points: large enough that the strided pass is efficient. */
+	static final int BLOCK = 32;
+
 	/**
-	 * μ/σ from the teacher's stride-s grid of every image at a random offset per image: a uniform
-	 * sample of 1/s² of the training pixels (all of them for p = 17), enough for a per-channel mean and
-	 * standard deviation at a fraction of the dense pass's cost.
+	 * μ/σ from a uniform sample of the training pixels: per image, the teacher's stride-s grid at a
+	 * random offset, all of it when the images together have few enough grid points, otherwise random
+	 * blocks of it, about {@link #SAMPLE} descriptors in all. A dense pass over every pixel (what
+	 * p = 17 would need) buys no accuracy that the students could use and costs minutes of the budget.
 	 */
 	static TeacherTarget fit(DescriptorNet teacher, List<FloatImage> images, long seed, int tileSize, Progress progress) {
+		return fit(teacher, images, seed, tileSize, SAMPLE, progress);
+	}
+
+	/** {@link #fit} with about {@code sample} descriptors in all. */
+	static TeacherTarget fit(DescriptorNet teacher, List<FloatImage> images, long seed, int tileSize, int sample, Progress progress) {
 		Architecture arch = teacher.architecture();
 		int d = arch.descriptorDim(), stride = arch.outputStride();
 		double[] sum = new double[d], sumSq = new double[d];
 		long count = 0;
-		SplittableRandom offsets = new SplittableRandom(seed);
+		SplittableRandom random = new SplittableRandom(seed);
+		long perImage = Math.max(BLOCK * BLOCK, sample / images.size());
 		for (int i = 0; i < images.size(); i++) {
 			progress.update("p=" + arch.patchSize() + ": teacher descriptors of image " + (i + 1) + "/" + images.size(), (double) i / images.size());
-			count += accumulate(teacher, images.get(i), offsets.nextInt(stride), offsets.nextInt(stride), tileSize, sum, sumSq, progress);
+			FloatImage image = images.get(i);
+			int ox = random.nextInt(stride), oy = random.nextInt(stride);
+			int gridW = (image.width() - 1 - ox) / stride + 1, gridH = (image.height() - 1 - oy) / stride + 1;
+			if ((long) gridW * gridH <= perImage) {
+				count += accumulate(teacher, image, ox, oy, tileSize, sum, sumSq, progress);
+				continue;
+			}
+			int bw = Math.min(BLOCK, gridW), bh = Math.min(BLOCK, gridH);
+			long blocks = (perImage + (long) bw * bh - 1) / ((long) bw * bh);
+			for (long k = 0; k < blocks; k++) {
+				progress.checkCancelled();
+				int gx = random.nextInt(gridW - bw + 1), gy = random.nextInt(gridH - bh + 1);
+				count += accumulateBlock(teacher, image, ox + stride * gx, oy + stride * gy, bw, bh, sum, sumSq);
+			}
 		}
 		float[] mu = new float[d], sigma = new float[d];
 		for (int k = 0; k < d; k++) {
@@ -58,18 +83,26 @@ final class DescriptorStatistics {
 			for (int gx = 0; gx < gridW; gx += block) {
 				progress.checkCancelled();
 				int bw = Math.min(block, gridW - gx), bh = Math.min(block, gridH - gy);
-				try (NDManager sub = teacher.manager().newSubManager()) {
-					NDArray x = NetInputs.strided(sub, arch, List.of(image), new int[] { 0 }, new int[] { ox + s * gx }, new int[] { oy + s * gy }, bw, bh);
-					NDArray t = teacher.strided(x).reshape(d, (long) bw * bh);
-					float[] sums = t.sum(new int[] { 1 }).toFloatArray();
-					float[] squares = t.square().sum(new int[] { 1 }).toFloatArray();
-					for (int k = 0; k < d; k++) {
-						sum[k] += sums[k];
-						sumSq[k] += squares[k];
-					}
-				}
+				accumulateBlock(teacher, image, ox + s * gx, oy + s * gy, bw, bh, sum, sumSq);
 			}
 		}
 		return (long) gridW * gridH;
+	}
+
+	/** Adds the bw×bh grid points whose first is the pixel (x0, y0); returns their number. */
+	private static long accumulateBlock(DescriptorNet teacher, FloatImage image, int x0, int y0, int bw, int bh, double[] sum, double[] sumSq) {
+		Architecture arch = teacher.architecture();
+		int d = arch.descriptorDim();
+		try (NDManager sub = teacher.manager().newSubManager()) {
+			NDArray x = NetInputs.strided(sub, arch, List.of(image), new int[] { 0 }, new int[] { x0 }, new int[] { y0 }, bw, bh);
+			NDArray t = teacher.strided(x).reshape(d, (long) bw * bh);
+			float[] sums = t.sum(new int[] { 1 }).toFloatArray();
+			float[] squares = t.square().sum(new int[] { 1 }).toFloatArray();
+			for (int k = 0; k < d; k++) {
+				sum[k] += sums[k];
+				sumSq[k] += squares[k];
+			}
+		}
+		return (long) bw * bh;
 	}
 }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Trains a complete {@link AnomalyModel} from anomaly-free images (METHOD.md): input
@@ -39,6 +40,12 @@ public final class ModelTrainer {
 
 	public static Outcome train(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings,
 			TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress) {
+		return train(normal, validation, settings, teachers, provenance, progress, StepBudget.WALL_CLOCK);
+	}
+
+	/** @param clock nanoseconds, for the time budget (tests give their own) */
+	static Outcome train(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings,
+			TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress, LongSupplier clock) {
 		if (normal.isEmpty()) throw new IllegalArgumentException("No normal training images");
 		if (validation.isEmpty()) throw new IllegalArgumentException("No validation images: give a separate set of anomaly-free images");
 		int channels = normal.get(0).channels();
@@ -46,9 +53,11 @@ public final class ModelTrainer {
 		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
 		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
 
-		long start = System.nanoTime();
+		long start = clock.getAsLong();
 		Device device = Djl.device(settings.compute().useGpu());
 		NDManager manager = NDManager.newBaseManager(device, Djl.engine().getEngineName());
+		List<TeacherTarget> targets = new ArrayList<>();
+		List<String> sources = new ArrayList<>();
 		List<ScaleModel> scales = new ArrayList<>();
 		Map<String, float[]> losses = new LinkedHashMap<>();
 		Map<String, String> info = new LinkedHashMap<>(provenance);
@@ -58,13 +67,42 @@ public final class ModelTrainer {
 			List<FloatImage> trainSet = normal.stream().map(normalisation::apply).toList();
 			List<FloatImage> valSet = validation.stream().map(normalisation::apply).toList();
 			int[] patchSizes = settings.patchSizes();
-			double trainShare = 0.85; // of the progress bar; validation takes the rest
-			for (int s = 0; s < patchSizes.length; s++) {
+			int n = patchSizes.length;
+			// Progress bar: teacher statistics 5 %, students 80 %, validation 15 %.
+			for (int s = 0; s < n; s++) {
 				int p = patchSizes[s];
-				Progress scaleProgress = progress.range(trainShare * s / patchSizes.length, trainShare * (s + 1) / patchSizes.length);
-				ScaleModel scale = trainScale(p, channels, trainSet, settings, teachers, manager, scaleProgress, losses);
-				scales.add(scale);
-				info.put("teacher.p" + p, scale.teacherSource());
+				DescriptorNet teacher = teacher(p, channels, settings, teachers, manager, progress, sources);
+				targets.add(DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(),
+						progress.range(0.05 * s / n, 0.05 * (s + 1) / n)));
+				info.put("teacher.p" + p, sources.get(s));
+			}
+			TrainingBudget budget = settings.budget();
+			double validationEstimate = 0;
+			if (budget.timed()) {
+				validationEstimate = estimateValidationSeconds(targets, valSet, settings, manager, clock);
+				double spent = (clock.getAsLong() - start) / 1e9, total = budget.minutes() * 60;
+				double forStudents = total - spent - validationEstimate;
+				progress.log(String.format("Time budget %s: teacher statistics took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
+						minutes(total), spent, validationEstimate, minutes(Math.max(0, forStudents)), minutes(Math.max(0, forStudents) / n),
+						forStudents < 60 * n ? ". WARNING: that is too little for good students: give a larger time budget, or fewer or smaller validation images" : ""));
+			}
+			for (int s = 0; s < n; s++) {
+				int p = patchSizes[s];
+				StepBudget steps;
+				if (budget.timed()) {
+					// What is left of the budget, after the validation still to come, shared by the scales still to train.
+					long now = clock.getAsLong();
+					double left = budget.minutes() * 60 - (now - start) / 1e9 - validationEstimate;
+					steps = new StepBudget.Until(now + (long) (Math.max(0, left) / (n - s) * 1e9), clock, MIN_STEPS);
+				} else {
+					steps = new StepBudget.Steps(StudentTrainer.stepsFor(trainSet.size(), settings.schedule().batchSize(), budget.epochs()));
+				}
+				long[] seeds = new long[settings.students()];
+				for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
+				StudentTrainer.Result r = StudentTrainer.train(targets.get(s), trainSet, settings.schedule(), steps, seeds, progress.range(0.05 + 0.8 * s / n, 0.05 + 0.8 * (s + 1) / n));
+				for (int i = 0; i < r.students().size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
+				scales.add(new ScaleModel(targets.get(s), r.students(), sources.get(s)));
+				info.put("steps.p" + p, Integer.toString(r.losses().get(0).length));
 			}
 
 			// The e/v maps of every validation image at every scale calibrate the scores and the threshold.
@@ -73,67 +111,104 @@ public final class ModelTrainer {
 				ScaleModel scale = scales.get(s);
 				List<ScaleModel.Maps> maps = new ArrayList<>();
 				for (int i = 0; i < valSet.size(); i++) {
-					double from = trainShare + (1 - trainShare) * (s * valSet.size() + i) / (double) (scales.size() * valSet.size());
+					double from = 0.85 + 0.15 * (s * valSet.size() + i) / (double) (scales.size() * valSet.size());
 					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + valSet.size(), from);
 					maps.add(scale.errorAndVariance(valSet.get(i), settings.compute().tileSize(), progress));
 				}
 				valMaps.add(maps);
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
+			warnIfConstant(calibration, progress);
 
-			double seconds = (System.nanoTime() - start) / 1e9;
+			double seconds = (clock.getAsLong() - start) / 1e9;
 			info.put("trainedAt", Instant.now().toString());
 			info.put("trainingSeconds", String.format("%.1f", seconds));
 			info.put("normalImages", Integer.toString(normal.size()));
 			info.put("validationImages", Integer.toString(validation.size()));
 			info.put("seed", Long.toString(settings.seed()));
-			info.put("epochs", Integer.toString(settings.epochs()));
+			if (budget.timed()) info.put("timeBudgetMinutes", Double.toString(budget.minutes()));
+			else info.put("epochs", Integer.toString(budget.epochs()));
 			info.put("students", Integer.toString(settings.students()));
 			info.put("engine", Djl.describe());
 			info.put("device", device.toString());
-			progress.update("Training finished in " + String.format("%.0f", seconds) + " s", 1);
+			progress.update("Training finished in " + minutes(seconds), 1);
 			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, calibration, info);
 			ok = true;
 			return new Outcome(model, losses);
 		} finally {
 			if (!ok) {
 				for (ScaleModel s : scales) s.close();
+				for (int s = scales.size(); s < targets.size(); s++) targets.get(s).teacher().close();
 				manager.close();
 			}
 		}
 	}
 
-	private static ScaleModel trainScale(int p, int channels, List<FloatImage> trainSet, TrainingSettings settings,
-			TeacherWeights.Source teachers, NDManager manager, Progress progress, Map<String, float[]> losses) {
+	/** Student steps per scale even when the time budget is used up: a model must have students that saw the data. */
+	static final int MIN_STEPS = 10;
+
+	/** Constant validation maps make every score the same: the threshold then means nothing. */
+	private static void warnIfConstant(Calibration calibration, Progress progress) {
+		double[] t = calibration.table().thresholds(); // from the highest validation score to the lowest
+		if (t[0] == t[t.length - 1]) {
+			progress.log("WARNING: the validation images give the same score everywhere (are they blank or constant?); the threshold is meaningless. "
+					+ "Use real anomaly-free images for validation");
+		}
+	}
+
+	/**
+	 * Seconds that the validation maps will take, from one timed pass over a crop of the first
+	 * validation image per scale (with untrained students of the same size: the cost is the same).
+	 */
+	private static double estimateValidationSeconds(List<TeacherTarget> targets, List<FloatImage> valSet, TrainingSettings settings, NDManager manager, LongSupplier clock) {
+		long pixels = valSet.stream().mapToLong(i -> (long) i.width() * i.height()).sum();
+		FloatImage first = valSet.get(0);
+		int w = Math.min(first.width(), 128), h = Math.min(first.height(), 128);
+		FloatImage crop = crop(first, w, h);
+		double seconds = 0;
+		for (TeacherTarget target : targets) {
+			List<DescriptorNet> students = new ArrayList<>();
+			try {
+				for (int i = 0; i < settings.students(); i++) students.add(DescriptorNet.random(target.architecture(), manager, manager.getDevice(), i));
+				ScaleModel probe = new ScaleModel(target, students, "probe");
+				long t0 = clock.getAsLong();
+				probe.errorAndVariance(crop, settings.compute().tileSize(), Progress.NONE);
+				seconds += (clock.getAsLong() - t0) / 1e9 * pixels / ((double) w * h);
+			} finally {
+				for (DescriptorNet s : students) s.close();
+			}
+		}
+		return seconds;
+	}
+
+	private static FloatImage crop(FloatImage image, int w, int h) {
+		float[][] data = new float[image.channels()][w * h];
+		for (int c = 0; c < image.channels(); c++) {
+			for (int y = 0; y < h; y++) System.arraycopy(image.channel(c), y * image.width(), data[c], y * w, w);
+		}
+		return new FloatImage(image.name(), w, h, data);
+	}
+
+	private static String minutes(double seconds) {
+		return seconds >= 90 ? String.format("%.1f min", seconds / 60) : String.format("%.0f s", seconds);
+	}
+
+	private static DescriptorNet teacher(int p, int channels, TrainingSettings settings, TeacherWeights.Source teachers, NDManager manager, Progress progress, List<String> sources) {
 		Device device = manager.getDevice();
 		TeacherWeights given = teachers.teacherFor(p, channels);
-		DescriptorNet teacher;
-		String source;
 		if (given != null) {
 			Architecture a = given.architecture();
 			if (a.patchSize() != p || a.inputChannels() != channels) {
 				throw new IllegalArgumentException("Teacher " + given.source() + " is for p=" + a.patchSize() + " with " + a.inputChannels()
 						+ " channel(s), but p=" + p + " with " + channels + " channel(s) is needed");
 			}
-			teacher = DescriptorNet.fromWeights(a, given.weights(), manager, device);
-			source = given.source();
-		} else {
-			Architecture a = new Architecture(p, channels, settings.network().width(), settings.network().descriptorDim());
-			teacher = DescriptorNet.random(a, manager, device, settings.seed() * 7919 + p);
-			source = "random (untrained teacher: anomaly maps will be poor)";
-			progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
-					+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
+			sources.add(given.source());
+			return DescriptorNet.fromWeights(a, given.weights(), manager, device);
 		}
-		try {
-			TeacherTarget target = DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(), progress.range(0, 0.05));
-			long[] seeds = new long[settings.students()];
-			for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
-			StudentTrainer.Result r = StudentTrainer.train(target, trainSet, settings.schedule(), seeds, progress.range(0.05, 1));
-			for (int i = 0; i < r.students().size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
-			return new ScaleModel(target, r.students(), source);
-		} catch (RuntimeException e) {
-			teacher.close();
-			throw e;
-		}
+		Architecture a = new Architecture(p, channels, settings.network().width(), settings.network().descriptorDim());
+		progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
+				+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
+		sources.add("random (untrained teacher: anomaly maps will be poor)");
+		return DescriptorNet.random(a, manager, device, settings.seed() * 7919 + p);
 	}
 }

@@ -87,26 +87,41 @@ final class StudentTrainer {
 		return (int) Math.max(1, ((long) epochs * imageCount + batch - 1) / batch);
 	}
 
+	/** Fraction of the planned steps over which the learning rate rises linearly from 0 (warm-up). */
+	static final double WARMUP = 0.05;
+
+	/**
+	 * The learning-rate factor at a step of a run of {@code planned} steps: a linear warm-up over the
+	 * first {@link #WARMUP} of the steps (Adam's early moments are noisy), then a cosine decay to
+	 * zero, so the last steps settle instead of jumping around the minimum.
+	 */
+	static double rateFactor(int step, int planned) {
+		int warmup = (int) Math.max(1, Math.round(WARMUP * planned));
+		if (step < warmup) return (step + 1.0) / warmup;
+		double progress = Math.min(1, (step - warmup + 0.5) / Math.max(1, planned - warmup));
+		return 0.5 * (1 + Math.cos(Math.PI * progress));
+	}
+
 	/**
 	 * Trains the students together on the same batches, so each batch costs one teacher pass for all
 	 * of them. Each student has its own random initialisation (its seed) and its own optimiser.
 	 */
-	static Result train(TeacherTarget target, List<FloatImage> images, StudentSchedule settings, long[] seeds, Progress progress) {
+	static Result train(TeacherTarget target, List<FloatImage> images, StudentSchedule settings, StepBudget budget, long[] seeds, Progress progress) {
 		DescriptorNet teacher = target.teacher();
 		Architecture arch = teacher.architecture();
 		int minSide = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
 		int grid = gridSize(arch, settings.cropSize(), minSide);
 		int span = (grid - 1) * arch.outputStride() + 1; // pixels from the first to the last grid point
 		int batch = settings.batchSize();
-		int steps = stepsFor(images.size(), batch, settings.epochs());
 		int m = seeds.length;
 		SplittableRandom random = new SplittableRandom(seeds[0] ^ 0x5DEECE66DL);
 		List<DescriptorNet> students = new ArrayList<>();
 		List<Adam> optimisers = new ArrayList<>();
-		List<float[]> losses = new ArrayList<>();
+		List<FloatList> losses = new ArrayList<>();
 		Engine engine = Djl.engine();
 		int[] imageIndex = new int[batch], x0 = new int[batch], y0 = new int[batch];
 		float[] mask = new float[batch * grid * grid];
+		float rate = settings.optimiser().learningRate();
 		boolean ok = false;
 		try {
 			for (long seed : seeds) {
@@ -114,10 +129,13 @@ final class StudentTrainer {
 				students.add(student);
 				student.setTrainable(true);
 				optimisers.add(new Adam(student.parameters(), settings.optimiser(), student.manager()));
-				losses.add(new float[steps]);
+				losses.add(new FloatList());
 			}
-			for (int step = 0; step < steps; step++) {
+			StepPlan plan = new StepPlan(budget);
+			for (int step = 0; plan.another(step); step++) {
 				progress.checkCancelled();
+				int planned = plan.planned(step);
+				for (Adam adam : optimisers) adam.setLearningRate((float) (rate * rateFactor(step, planned)));
 				int inside = 0;
 				for (int b = 0; b < batch; b++) {
 					imageIndex[b] = random.nextInt(images.size());
@@ -140,17 +158,85 @@ final class StudentTrainer {
 						}
 						optimisers.get(i).step();
 						if (!Float.isFinite(loss)) throw new IllegalStateException("Student training diverged (loss " + loss + " at step " + step + "); try a lower learning rate");
-						losses.get(i)[step] = loss;
+						losses.get(i).add(loss);
 						progress.loss("p=" + arch.patchSize() + " student " + (i + 1), step, loss);
 					}
 				}
-				progress.update(String.format("p=%d students: step %d/%d, loss %.4f", arch.patchSize(), step + 1, steps, losses.get(0)[step]), (step + 1.0) / steps);
+				plan.stepDone();
+				progress.update(String.format("p=%d students: step %d/%s%d, loss %.4f%s", arch.patchSize(), step + 1, plan.exact() ? "" : "~",
+						plan.planned(step + 1), losses.get(0).last(), plan.remainingText()), plan.fraction(step + 1));
 			}
 			for (DescriptorNet student : students) student.setTrainable(false);
 			ok = true;
-			return new Result(students, losses);
+			return new Result(students, losses.stream().map(FloatList::toArray).toList());
 		} finally {
 			if (!ok) for (DescriptorNet student : students) student.close();
 		}
+	}
+
+	/** When to stop, and how many steps the learning-rate schedule plans for. */
+	private static final class StepPlan {
+		private final StepBudget budget;
+		private long start = -1, lastStepEnd;
+		private int done;
+
+		StepPlan(StepBudget budget) { this.budget = budget; }
+
+		boolean exact() { return budget instanceof StepBudget.Steps; }
+
+		boolean another(int step) {
+			if (budget instanceof StepBudget.Steps s) return step < s.count();
+			StepBudget.Until u = (StepBudget.Until) budget;
+			long now = u.clock().getAsLong();
+			if (start < 0) start = lastStepEnd = now;
+			if (step < u.minimum()) return true;
+			// Stop when the next step (as long as the average so far) would end past the deadline.
+			return now + perStep() <= u.deadline();
+		}
+
+		void stepDone() {
+			done++;
+			if (budget instanceof StepBudget.Until u) lastStepEnd = u.clock().getAsLong();
+		}
+
+		private long perStep() { return done == 0 ? 0 : (lastStepEnd - start) / done; }
+
+		/** Total steps planned, as known after {@code step} steps: exact, or the steps done plus those that fit in the time left. */
+		int planned(int step) {
+			if (budget instanceof StepBudget.Steps s) return s.count();
+			StepBudget.Until u = (StepBudget.Until) budget;
+			long per = perStep();
+			if (per <= 0) return Math.max(u.minimum(), step + 1);
+			long left = Math.max(0, u.deadline() - lastStepEnd);
+			return (int) Math.max(Math.max(u.minimum(), step + 1), Math.min(Integer.MAX_VALUE, done + left / per));
+		}
+
+		double fraction(int step) {
+			if (budget instanceof StepBudget.Steps s) return (double) step / s.count();
+			StepBudget.Until u = (StepBudget.Until) budget;
+			double total = u.deadline() - start;
+			return total <= 0 ? 1 : Math.min(1, (lastStepEnd - start) / total);
+		}
+
+		String remainingText() {
+			if (!(budget instanceof StepBudget.Until u)) return "";
+			double seconds = Math.max(0, u.deadline() - lastStepEnd) / 1e9;
+			return seconds >= 90 ? String.format(", %.1f min left", seconds / 60) : String.format(", %.0f s left", seconds);
+		}
+	}
+
+	/** A growing float array (the loss of every step when the count is not known in advance). */
+	private static final class FloatList {
+		private float[] values = new float[64];
+		private int size;
+
+		void add(float v) {
+			if (size == values.length) values = java.util.Arrays.copyOf(values, 2 * size);
+			values[size++] = v;
+		}
+
+		float last() { return values[size - 1]; }
+
+		float[] toArray() { return java.util.Arrays.copyOf(values, size); }
 	}
 }

@@ -9,17 +9,17 @@ import java.util.Arrays;
 
 /**
  * Everything that controls training a model, grouped by who reads it: the patch sizes and network
- * size, the {@link StudentSchedule}, the false-positive rate of the default threshold, and where the
- * work runs. Build with {@link #builder()}, change with {@link #toBuilder()}.
+ * size, the {@link StudentSchedule}, how long it trains ({@link TrainingBudget}), the false-positive
+ * rate of the default threshold, and where the work runs. Build with {@link #builder()}, change with {@link #toBuilder()}.
  * <p>
  * Defaults follow METHOD.md where it names a value (M = 3 students, Adam with weight decay 1e-5).
  * The learning rate is 1e-3, not the 1e-4 of reimplementations (METHOD.md: not from the paper): at
  * the short CPU budget below, students at 1e-4 stay far from fitting a decorrelated teacher
- * (docs/benchmarks.md). The rest is sized for a default training of 50 images of 256² of about 20
- * minutes on a 2-core CPU (measured in docs/benchmarks.md): 4 epochs, one epoch takes one random
- * crop (up to 128², see {@link StudentTrainer#gridSize}) of every training image, 8 crops per step.
+ * (docs/benchmarks.md). Training takes a time budget (20 minutes by default) and spends what the
+ * teacher statistics and validation leave on student steps of 8 random crops (up to 128², see
+ * {@link StudentTrainer#gridSize}), with a warm-up and cosine decay of the learning rate.
  */
-public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, double thresholdFpr, ComputeSettings compute, long seed) {
+public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, TrainingBudget budget, double thresholdFpr, ComputeSettings compute, long seed) {
 
 	public TrainingSettings {
 		if (patchSizes.length == 0) throw new IllegalArgumentException("Give at least one patch size (17, 33, 65)");
@@ -37,7 +37,8 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 	public int[] patchSizes() { return patchSizes.clone(); }
 
 	public int students() { return schedule.students(); }
-	public int epochs() { return schedule.epochs(); }
+	/** Epochs of student training, or 0 when a time budget is set. */
+	public int epochs() { return budget.epochs(); }
 
 	public static TrainingSettings defaults() { return builder().build(); }
 
@@ -49,7 +50,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		b.width = network.width();
 		b.descriptorDim = network.descriptorDim();
 		b.students = schedule.students();
-		b.epochs = schedule.epochs();
+		b.budget = budget;
 		b.cropSize = schedule.cropSize();
 		b.batchSize = schedule.batchSize();
 		b.learningRate = schedule.optimiser().learningRate();
@@ -65,7 +66,8 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 	public static final class Builder {
 		private int[] patchSizes = { 17, 33, 65 };
 		private int width = Architecture.DEFAULT_WIDTH, descriptorDim = Architecture.DEFAULT_DESCRIPTOR_DIM;
-		private int students = 3, epochs = 4, cropSize = 128, batchSize = 8;
+		private int students = 3, cropSize = 128, batchSize = 8;
+		private TrainingBudget budget = TrainingBudget.DEFAULT;
 		private float learningRate = 1e-3f, weightDecay = 1e-5f;
 		private double thresholdFpr = 0.01;
 		private int tileSize = ComputeSettings.DEFAULT.tileSize();
@@ -77,7 +79,10 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		public Builder patchSizes(int... p) { patchSizes = p.clone(); return this; }
 		public Builder networkSize(int w, int d) { width = w; descriptorDim = d; return this; }
 		public Builder students(int m) { students = m; return this; }
-		public Builder epochs(int e) { epochs = e; return this; }
+		/** A fixed number of epochs instead of the time budget. */
+		public Builder epochs(int e) { budget = TrainingBudget.ofEpochs(e); return this; }
+		/** A time budget for the whole training instead of a number of epochs. */
+		public Builder timeBudget(double minutes) { budget = TrainingBudget.ofMinutes(minutes); return this; }
 		public Builder crop(int size, int batch) { cropSize = size; batchSize = batch; return this; }
 		public Builder learningRate(float lr) { learningRate = lr; return this; }
 		public Builder weightDecay(float wd) { weightDecay = wd; return this; }
@@ -88,7 +93,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 
 		public TrainingSettings build() {
 			return new TrainingSettings(patchSizes, new NetworkSize(width, descriptorDim),
-					new StudentSchedule(students, epochs, cropSize, batchSize, new OptimiserSettings(learningRate, weightDecay)),
+					new StudentSchedule(students, cropSize, batchSize, new OptimiserSettings(learningRate, weightDecay)), budget,
 					thresholdFpr, new ComputeSettings(tileSize, useGpu), seed);
 		}
 	}

@@ -49,4 +49,22 @@ class DescriptorStatsTest {
 			assertEquals((long) ((w - 2) / s + 1) * ((h - 3) / s + 1), n);
 		}
 	}
+
+	@org.junit.jupiter.api.Test
+	void aSampleOfBlocksGivesNearlyTheFullMeanAndSpread() {
+		Architecture arch = new Architecture(17, 1, 6, 8);
+		java.util.List<FloatImage> images = io.github.stad.testutil.Synthetic.textures("t", 2, 120, 100, 4);
+		java.util.List<FloatImage> normalised = images.stream().map(io.github.stad.engine.image.InputNormalisation.fit(images)::apply).toList();
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet teacher = DescriptorNet.random(arch, m, Device.cpu(), 5)) {
+			// 12 000 grid points per image; a sample of 2 048 in all takes one 32×32 block of each.
+			var full = DescriptorStatistics.fit(teacher, normalised, 1, 64, 1 << 20, Progress.NONE);
+			var sampled = DescriptorStatistics.fit(teacher, normalised, 1, 64, 2048, Progress.NONE);
+			for (int k = 0; k < 8; k++) {
+				assertEquals(full.mu()[k], sampled.mu()[k], 0.1 * full.sigma()[k], "mean of channel " + k);
+				assertEquals(full.sigma()[k], sampled.sigma()[k], 0.15 * full.sigma()[k], "spread of channel " + k);
+				assertNotEquals(full.mu()[k], sampled.mu()[k], "the sample is not the full pass");
+			}
+		}
+	}
 }

@@ -1,0 +1,114 @@
+package io.github.stad.engine.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.TeacherTarget;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.testutil.Synthetic;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import org.junit.jupiter.api.Test;
+
+/** Student training to a time budget, on a clock the test controls, and the learning-rate schedule. */
+class TimeBudgetTest {
+
+	/** A clock that advances by {@code tick} nanoseconds every time it is read. */
+	static LongSupplier ticking(long tick) {
+		long[] now = { 0 };
+		return () -> now[0] += tick;
+	}
+
+	static final StudentSchedule SCHEDULE = TrainingSettings.builder().students(2).crop(24, 4).learningRate(2e-3f).build().schedule();
+
+	static StudentTrainer.Result train(StepBudget budget) {
+		List<FloatImage> images = Synthetic.textures("t", 3, 32, 32, 1);
+		NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+		Architecture a = new Architecture(17, 1, 8, 16);
+		float[] mu = new float[16], sigma = new float[16];
+		Arrays.fill(sigma, 1);
+		TeacherTarget target = new TeacherTarget(DescriptorNet.random(a, m, Device.cpu(), 3), mu, sigma);
+		List<FloatImage> normalised = images.stream().map(InputNormalisation.fit(images)::apply).toList();
+		return StudentTrainer.train(target, normalised, SCHEDULE, budget, new long[] { 1, 2 }, Progress.NONE);
+	}
+
+	@Test
+	void stepsStopBeforeTheDeadlineAndDependOnlyOnTheClock() {
+		// Two clock reads per step, 1 s each: 2 s per step, 30 s budget: the last step that fits ends at 30 s.
+		StudentTrainer.Result a = train(new StepBudget.Until(30_000_000_000L, ticking(1_000_000_000L), 3));
+		StudentTrainer.Result b = train(new StepBudget.Until(30_000_000_000L, ticking(1_000_000_000L), 3));
+		int steps = a.losses().get(0).length;
+		assertEquals(14, steps, "first read at 1 s, then 2 s per step: steps end at 3, 5, …, 29 s");
+		assertArrayEquals(a.losses().get(0), b.losses().get(0), "same clock, same seed: the same training");
+		a.students().forEach(DescriptorNet::close);
+		b.students().forEach(DescriptorNet::close);
+	}
+
+	@Test
+	void aBudgetThatIsUsedUpStillTrainsTheMinimum() {
+		StudentTrainer.Result r = train(new StepBudget.Until(0, ticking(1_000_000_000L), 5));
+		assertEquals(5, r.losses().get(0).length);
+		r.students().forEach(DescriptorNet::close);
+	}
+
+	@Test
+	void learningRateWarmsUpThenDecaysToNearZero() {
+		int planned = 200;
+		double[] f = new double[planned];
+		for (int i = 0; i < planned; i++) f[i] = StudentTrainer.rateFactor(i, planned);
+		int warmup = (int) Math.round(StudentTrainer.WARMUP * planned);
+		for (int i = 1; i < warmup; i++) assertTrue(f[i] > f[i - 1], "rises during the warm-up");
+		assertEquals(1, f[warmup - 1], 1e-9, "full rate at the end of the warm-up");
+		for (int i = warmup + 1; i < planned; i++) assertTrue(f[i] <= f[i - 1], "never rises after the warm-up");
+		assertTrue(f[planned - 1] < 0.001 && f[planned - 1] > 0, "the last step is nearly at rest: " + f[planned - 1]);
+		assertEquals(0.5, StudentTrainer.rateFactor(warmup + (planned - warmup) / 2, planned), 0.02, "halfway down at half of the decay");
+	}
+
+	@Test
+	void aTimedTrainingRecordsItsBudgetAndSteps() {
+		TrainingSettings s = TrainingSettings.builder().patchSizes(17, 33).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false)
+				.timeBudget(1).build();
+		List<String> log = new ArrayList<>();
+		Progress progress = new Progress() {
+			@Override public void update(String message, double fraction) {}
+			@Override public void log(String message) { log.add(message); }
+		};
+		try (ModelTrainer.Outcome o = ModelTrainer.train(Synthetic.textures("n", 3, 40, 40, 1), Synthetic.textures("v", 1, 40, 40, 9), s,
+				TeacherWeights.Source.NONE, Map.of(), progress, ticking(1_000_000_000L))) {
+			AnomalyModel m = o.model();
+			assertEquals("1.0", m.provenance().get("timeBudgetMinutes"));
+			int p17 = Integer.parseInt(m.provenance().get("steps.p17")), p33 = Integer.parseInt(m.provenance().get("steps.p33"));
+			assertTrue(p17 >= ModelTrainer.MIN_STEPS && p33 >= ModelTrainer.MIN_STEPS, p17 + ", " + p33);
+			// 1 s per clock read, 2 s per step: what the 60 s leave after the statistics is shared by the two scales.
+			assertTrue(p17 <= 15 && p33 <= 15, p17 + ", " + p33);
+			assertTrue(log.stream().anyMatch(l -> l.startsWith("Time budget 60 s") && l.contains("per patch size")), log.toString());
+		}
+	}
+
+	@Test
+	void eitherEpochsOrTimeNeverBoth() {
+		assertThrows(IllegalArgumentException.class, () -> new TrainingBudget(3, 5));
+		assertThrows(IllegalArgumentException.class, () -> new TrainingBudget(0, 0));
+		assertThrows(IllegalArgumentException.class, () -> TrainingBudget.ofMinutes(Double.NaN));
+		assertThrows(IllegalArgumentException.class, () -> TrainingBudget.ofMinutes(-1));
+		assertThrows(IllegalArgumentException.class, () -> TrainingBudget.ofEpochs(0));
+		assertEquals(5, TrainingSettings.builder().timeBudget(2).epochs(5).build().epochs(), "the last one given wins");
+		assertTrue(TrainingSettings.defaults().budget().timed(), "the default is a time budget");
+	}
+}
