@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real-client acceptance test: the example macros in Debian's ImageJ 1 (package imagej) under Xvfb,
-# with the built plugin installed as a user would (plugins/jars + plugins/Anomaly_Detection.jar).
+# with the built plugin installed from the install folders as a user would: target/fiji (what goes into
+# Fiji.app) and target/imagej (what plain ImageJ 1 needs on top: the bridge and the libraries Fiji ships).
 # Checks the files the macros write (maps, ROI zips, tables, metrics), not just that ImageJ exited;
 # a macro error or a hang (timeout) fails the test. Needs: imagej, xvfb (xvfb-run), xauth, java 17, maven.
 # Usage: ci/acceptance.sh [work-dir]     Exit code 0 = all passed.
@@ -15,12 +16,17 @@ for tool in imagej xvfb-run java; do
   command -v "$tool" >/dev/null || { echo "acceptance: $tool is not installed (apt-get install imagej xvfb xauth)"; exit 2; }
 done
 jar=$(ls target/student-teacher-anomaly-detection-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
-menu=$(ls target/imagej1/*-ij1.jar 2>/dev/null | head -n 1 || true)
-if [ -z "$jar" ] || [ -z "$menu" ] || [ ! -d target/lib ] || [ ! -d target/test-classes ]; then
+if [ -z "$jar" ] || [ ! -d target/fiji/jars ] || [ ! -f target/imagej/plugins/Anomaly_Detection.jar ] || [ ! -d target/lib ] || [ ! -d target/test-classes ]; then
   echo "acceptance: building the plugin"
   mvn -q -B -DskipTests package || exit 1
   jar=$(ls target/student-teacher-anomaly-detection-*.jar | grep -v -e sources -e tests | head -n 1)
-  menu=$(ls target/imagej1/*-ij1.jar | head -n 1)
+fi
+
+# The Fiji install folder holds the plugin and exactly what Fiji lacks (DJL and PyTorch), nothing Fiji ships.
+fiji_jars=$(cd target/fiji/jars && ls | sed -E 's/-[0-9][0-9.]*(-[0-9][0-9.]*)?(-SNAPSHOT)?(-linux-x86_64)?\.jar$//' | sort | tr '\n' ' ')
+expected="api pytorch-engine pytorch-jni pytorch-native-cpu student-teacher-anomaly-detection "
+if [ "$fiji_jars" != "$expected" ] || [ -n "$(ls -A target/fiji | grep -v '^jars$')" ]; then
+  echo "acceptance: FAIL target/fiji should hold jars/ with only the plugin and DJL/PyTorch, has: $(cd target/fiji && find . -type f | sort | tr '\n' ' ')"; exit 1
 fi
 
 # The ImageJ front end must only use what this ImageJ 1 has (the build compiles against a newer ij.jar).
@@ -33,15 +39,14 @@ if [ -f "$ij_jar" ] && command -v javac >/dev/null; then
   fi
 fi
 
-# An ImageJ 1 user folder, as the Debian launcher uses it ($HOME/.imagej), with the plugin installed.
+# An ImageJ 1 user folder, as the Debian launcher uses it ($HOME/.imagej), with the plugin installed as
+# the user guide says: target/fiji/jars (as for Fiji) into plugins/jars, then target/imagej (the bridge
+# and the libraries Fiji would provide) over the ImageJ folder.
 export HOME="$work/home"
 plugins="$HOME/.imagej/plugins"
 mkdir -p "$plugins/jars"
-cp "$jar" "$plugins/jars/"
-for lib in target/lib/*.jar; do
-  case "$(basename "$lib")" in ij-*.jar) ;; *) cp "$lib" "$plugins/jars/" ;; esac  # ImageJ brings its own ij.jar
-done
-cp "$menu" "$plugins/Anomaly_Detection.jar"  # the underscore makes ImageJ 1 read its plugins.config
+cp target/fiji/jars/* "$plugins/jars/"
+cp -r target/imagej/. "$HOME/.imagej/"
 
 # Inputs: the sample images, and a batch folder with one broken file.
 out="$work/out"
@@ -82,6 +87,16 @@ if grep -q "^ERROR: Detect Anomalies: Model file not found" "$work/failing.log" 
   passed=$((passed + 1))
 else
   echo "acceptance: FAIL a failed command did not stop the macro with one error line"; sed 's/^/    /' "$work/failing.log" | tail -20; failed=$((failed + 1))
+fi
+
+# A bare checkbox word reads false, as in Fiji, and the command says so in the log.
+echo "acceptance: a bare checkbox word in a macro"
+printf 'setBatchMode(true);\nopen("%s");\nrun("Detect Anomalies...", "model_file=[%s/model.zip] add_scale_maps");\nprint("channels: " + nSlices);\n' "$home/sample-images/test/good/000.png" "$out" > "$work/bare.ijm"
+timeout -k 10 120 xvfb-run -a imagej -b "$work/bare.ijm" > "$work/bare.log" 2>&1 < /dev/null
+if grep -q "WARNING: Detect Anomalies: the macro options name add_scale_maps without a value" "$work/bare.log" && grep -q "^channels: 1$" "$work/bare.log"; then
+  passed=$((passed + 1))
+else
+  echo "acceptance: FAIL a bare checkbox word should read false and warn"; sed 's/^/    /' "$work/bare.log" | tail -20; failed=$((failed + 1))
 fi
 
 # Check the written files with Java (TIFF bit depth and size, ROI zips, CSV tables, metrics).

@@ -9,13 +9,12 @@ images="$home/docs/images"
 mkdir -p "$images" "$work"
 cd "$home"
 
-# Install the plugin into a fresh ImageJ user folder, as the acceptance test does.
+# Install the plugin into a fresh ImageJ user folder from the install folders, as the acceptance test does.
 jar=$(ls target/student-teacher-anomaly-detection-*.jar | grep -v -e sources -e tests | head -n 1)
 export HOME="$work/home"
 mkdir -p "$HOME/.imagej/plugins/jars"
-cp "$jar" "$HOME/.imagej/plugins/jars/"
-for lib in target/lib/*.jar; do case "$(basename "$lib")" in ij-*.jar) ;; *) cp "$lib" "$HOME/.imagej/plugins/jars/" ;; esac; done
-cp target/imagej1/*-ij1.jar "$HOME/.imagej/plugins/Anomaly_Detection.jar"
+cp target/fiji/jars/* "$HOME/.imagej/plugins/jars/"
+cp -r target/imagej/. "$HOME/.imagej/"
 
 cat > "$work/session.sh" <<'INNER'
 #!/usr/bin/env bash
@@ -97,4 +96,10 @@ MACRO
 # The macro's "done" marker is in $work (the parent of HOME).
 export STAD_SHOT_DIALOGS="${STAD_SHOT_DIALOGS:-1}"  # 0: only the results
 timeout 1500 xvfb-run -a -s "-screen 0 1280x900x24" bash "$work/session.sh" "$work" "$images" "$home/sample-images"
+# The GUI-only parts (live threshold, triage table) with the real dialog and table code, on the model
+# the results macro trained (needs the test classes: mvn package).
+mkdir -p "$work/batch-in"
+cp sample-images/test/defect/*.png sample-images/test/good/*.png "$work/batch-in/"
+timeout 300 xvfb-run -a -s "-screen 0 1280x900x24" java -cp "target/test-classes:$jar:target/lib/*" \
+  io.github.stad.fiji.GuiScreenshots "$work/out/model.zip" sample-images/test/defect/foreign_patch.png "$work/batch-in" "$work" "$images"
 ls -la "$images"

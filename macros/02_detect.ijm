@@ -21,8 +21,10 @@ saveAs("Tiff", out + "scratch_anomaly.tif");
 
 // The e/v maps of every scale as further channels.
 selectImage(input);
-run("Detect Anomalies...", "model_file=[" + out + "model.zip] add_scale_maps");
+run("Detect Anomalies...", "model_file=[" + out + "model.zip] add_scale_maps=true");
 getDimensions(w, h, channels, slices, frames);
-print("02_detect: with scale maps: " + channels + " channels");
+Stack.setChannel(2); // each channel is named by scale and signal, e.g. "p=17 e (regression error) · scratch"
+print("02_detect: with scale maps: " + channels + " channels; channel 2 is " + getInfo("slice.label"));
+Stack.setChannel(1);
 saveAs("Tiff", out + "scratch_layers.tif");
 print("02_detect: OK");

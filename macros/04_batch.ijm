@@ -11,4 +11,7 @@ input = call("ij.Macro.getValue", args, "input", samples + "test");
 
 // A file that cannot be read is reported in the log and in scores.csv; the others go on.
 run("Batch Detect...", "model_file=[" + out + "model.zip] input_folder=[" + input + "] output_folder=[" + out + "batch] threshold_mode=model min_region_size=10");
+// scores.csv (and the "Anomaly Batch" table in the GUI) lists the most anomalous image first, failures last.
+rows = split(File.openAsString(out + "batch/scores.csv"), "\n");
+print("04_batch: most anomalous: " + rows[1]);
 print("04_batch: OK");

@@ -1,6 +1,11 @@
 package io.github.stad.fiji;
 
+import ij.IJ;
+import ij.WindowManager;
 import ij.measure.ResultsTable;
+import ij.text.TextPanel;
+import ij.text.TextWindow;
+import io.github.stad.io.ImageEntry;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.BatchDetectJob;
@@ -12,12 +17,18 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import java.awt.event.MouseAdapter;
+import java.awt.event.MouseEvent;
+import java.awt.event.MouseListener;
 import java.io.File;
+import java.io.IOException;
 import java.util.List;
 
 /**
  * Plugins › Anomaly Detection › Batch Detect…: every image of a folder (and of its type subfolders)
- * to maps, overlays, ROI sets and one scores.csv; a broken file is reported and skipped.
+ * to maps, overlays, ROI sets and one scores.csv; a broken file is reported and skipped. Ends with
+ * one triage table of all images, the most anomalous first; in the GUI a double-click on a row
+ * opens that image with its regions.
  */
 @Plugin(type = Command.class, headless = true, menuPath = StadCommand.MENU + "Batch Detect...")
 public class BatchDetectCommand extends SegmentingCommand {
@@ -46,6 +57,38 @@ public class BatchDetectCommand extends SegmentingCommand {
 	@Override
 	protected String title() { return "Batch Detect"; }
 
+	/** GUI only: a double-click on a row of the table opens that image with its regions as an overlay. */
+	private void openOnDoubleClick(BatchTriage triage) {
+		if (!(WindowManager.getWindow(TABLE) instanceof TextWindow window)) return;
+		TextPanel panel = window.getTextPanel();
+		for (MouseListener l : panel.getMouseListeners()) if (l instanceof OpenRow) panel.removeMouseListener(l); // from an earlier batch
+		panel.addMouseListener(new OpenRow(panel, triage));
+		log.info(title() + ": double-click a row of the \"" + TABLE + "\" table to open the image with its regions");
+	}
+
+	private static final class OpenRow extends MouseAdapter {
+		private final TextPanel panel;
+		private final BatchTriage triage;
+
+		OpenRow(TextPanel panel, BatchTriage triage) {
+			this.panel = panel;
+			this.triage = triage;
+		}
+
+		@Override
+		public void mouseClicked(MouseEvent e) {
+			if (e.getClickCount() != 2) return;
+			int row = panel.getSelectionStart();
+			new Thread(() -> { // not on the event thread: opening reads files
+				try {
+					triage.open(row).show();
+				} catch (IOException | IllegalArgumentException ex) {
+					IJ.error("Batch Detect", ex.getMessage());
+				}
+			}, "Anomaly Detection: open row").start();
+		}
+	}
+
 	@Override
 	protected void execute() throws Exception {
 		if (!given(input_folder) || !input_folder.isDirectory()) throw new IllegalArgumentException("Choose an existing input folder (input_folder), got " + input_folder);
@@ -53,8 +96,9 @@ public class BatchDetectCommand extends SegmentingCommand {
 		ThresholdChoice choice = thresholdChoice();
 		try (AnomalyModel model = openModel()) {
 			double threshold = threshold(choice, model);
-			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, ImageSets.fromFolder(input_folder.toPath()), output_folder.toPath(),
-					new BatchDetectJob.Options(threshold, min_region_size, tile_size), progress());
+			List<ImageEntry> inputs = ImageSets.fromFolder(input_folder.toPath());
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, output_folder.toPath(),
+					new BatchDetectJob.Options(threshold, min_region_size, tile_size), progress()); // sorted by image score, failures last
 			scores_table = ResultTables.of(ResultRows.SCORES, rows);
 			for (ResultRows.ImageRow r : rows) {
 				if (r.failed()) {
@@ -65,7 +109,10 @@ public class BatchDetectCommand extends SegmentingCommand {
 				}
 				if (r.flagged()) flagged++;
 			}
-			if (canShow()) scores_table.show(TABLE);
+			if (canShow()) {
+				scores_table.show(TABLE);
+				if (hasGui()) openOnDoubleClick(new BatchTriage(rows, inputs, output_folder.toPath()));
+			}
 			String summary = scored + " image(s) scored, " + flagged + " flagged" + (failed > 0 ? ", " + failed + " failed (see the log and scores.csv)" : "")
 					+ " -> " + output_folder;
 			log.info(title() + ": " + summary);

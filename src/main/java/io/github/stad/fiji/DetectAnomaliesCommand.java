@@ -99,11 +99,12 @@ public class DetectAnomaliesCommand extends ModelCommand {
 		int channels = 1;
 		for (int i = 0; i < results.size(); i++) {
 			AnomalyModel.Result r = results.get(i);
-			stack.addSlice("anomaly " + labels.get(i), new FloatProcessor(w, h, r.score().channel(0)));
+			// With layers, every channel's label says what it is: the anomaly map, or a scale's e or v ("p=17 e (regression error)").
+			stack.addSlice((layers ? DetectJob.ANOMALY_LAYER + " · " : "anomaly ") + labels.get(i), new FloatProcessor(w, h, r.score().channel(0)));
 			if (layers) {
 				List<FloatImage> extra = DetectJob.layers(r, images.get(i));
 				channels = 1 + extra.size();
-				for (FloatImage f : extra) stack.addSlice(f.name() + " " + labels.get(i), new FloatProcessor(w, h, f.channel(0)));
+				for (FloatImage f : extra) stack.addSlice(f.name() + " · " + labels.get(i), new FloatProcessor(w, h, f.channel(0)));
 			}
 		}
 		ImagePlus imp = new ImagePlus(name, stack);

@@ -7,6 +7,7 @@ import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.RoiSets;
 import io.github.stad.jobs.DetectJob;
@@ -40,6 +41,10 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 			description = "Optional: write NAME_rois.zip, NAME_regions.csv and NAME_images.csv here (needed headless).")
 	private File output_folder;
 
+	@Parameter(label = "Adjust the threshold live (GUI only)", persist = false,
+			description = "From the menu: preview the regions while moving the threshold or the target false-positive rate; OK uses and records the value. Never in macros or headless.")
+	private boolean live_threshold = true;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Regions")
 	private int region_count;
 
@@ -61,6 +66,53 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 	@Override
 	protected String title() { return "Segment Anomalies"; }
 
+	/** The outlines of the regions of every plane, on their planes (named by plane for stacks). */
+	static List<Roi> rois(ImagePlus imp, List<ImagePlusPlanes.Plane> planes, List<FloatImage> images, List<List<Regions.Region>> regions) {
+		List<Roi> rois = new ArrayList<>();
+		for (int i = 0; i < planes.size(); i++) {
+			for (Roi roi : RoiSets.toRois(regions.get(i), imp.getWidth(), imp.getHeight())) {
+				if (planes.size() > 1) {
+					roi.setName(images.get(i).name() + "-" + roi.getName());
+					roi.setPosition(ImagePlusPlanes.stackIndex(imp, planes.get(i)));
+				}
+				roi.setStrokeColor(java.awt.Color.YELLOW);
+				rois.add(roi);
+			}
+		}
+		return rois;
+	}
+
+	/**
+	 * Makes a live choice the command's parameters, so that the recorder (Fiji's reads the module's inputs
+	 * after the run, the ImageJ 1 bridge the same) writes what was chosen: a moved threshold as
+	 * {@code threshold_mode=value threshold_value=…}, a typed rate as {@code threshold_mode=fpr target_fpr=…}.
+	 */
+	void apply(ThresholdPreview.State chosen) {
+		threshold = chosen.threshold();
+		if (chosen.mode() == ThresholdChoice.FPR) {
+			threshold_mode = "fpr";
+			target_fpr = chosen.fpr();
+		} else {
+			threshold_mode = "value";
+			threshold_value = chosen.threshold();
+		}
+	}
+
+	/** The live threshold dialog on the shown image; the state chosen, or null when cancelled. */
+	private ThresholdPreview.State chooseLive(ImagePlus imp, List<ImagePlusPlanes.Plane> planes, List<FloatImage> images, List<AnomalyModel.Result> results,
+			AnomalyModel model, ThresholdChoice choice) {
+		if (!imp.isVisible()) imp.show();
+		List<float[]> maps = results.stream().map(r -> r.score().channel(0)).toList();
+		ThresholdPreview preview = new ThresholdPreview(maps, imp.getWidth(), imp.getHeight(), min_region_size, model::thresholdForFpr, model::fprForThreshold);
+		ThresholdPreview.State start = choice == ThresholdChoice.FPR ? preview.atFpr(target_fpr) : preview.atThreshold(threshold);
+		status.showStatus(title() + ": choose the threshold");
+		return LiveThresholdDialog.show(imp, preview, start, s -> {
+			Overlay o = new Overlay();
+			for (Roi roi : rois(imp, planes, images, s.regions())) o.add(roi);
+			return o;
+		});
+	}
+
 	@Override
 	protected void execute() throws Exception {
 		ThresholdChoice choice = thresholdChoice();
@@ -71,22 +123,16 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 			List<FloatImage> images = planes.stream().map(ImagePlusPlanes.Plane::image).toList();
 			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, progress());
 
-			List<DetectJob.Segmentation> segmentations = new ArrayList<>();
-			List<Roi> rois = new ArrayList<>();
-			Overlay overlay = new Overlay();
-			for (int i = 0; i < planes.size(); i++) {
-				DetectJob.Segmentation s = DetectJob.segment(images.get(i), results.get(i), threshold, min_region_size);
-				segmentations.add(s);
-				for (Roi roi : RoiSets.toRois(s.regions(), imp.getWidth(), imp.getHeight())) {
-					if (planes.size() > 1) {
-						roi.setName(images.get(i).name() + "-" + roi.getName());
-						roi.setPosition(ImagePlusPlanes.stackIndex(imp, planes.get(i)));
-					}
-					roi.setStrokeColor(java.awt.Color.YELLOW);
-					rois.add(roi);
-					overlay.add(roi);
-				}
+			if (live_threshold && isInteractive()) {
+				ThresholdPreview.State chosen = chooseLive(imp, planes, images, results, model, choice);
+				if (chosen == null) throw new io.github.stad.engine.Progress.CancelledException();
+				apply(chosen);
 			}
+			List<DetectJob.Segmentation> segmentations = new ArrayList<>();
+			for (int i = 0; i < planes.size(); i++) segmentations.add(DetectJob.segment(images.get(i), results.get(i), threshold, min_region_size));
+			List<Roi> rois = rois(imp, planes, images, segmentations.stream().map(DetectJob.Segmentation::regions).toList());
+			Overlay overlay = new Overlay();
+			for (Roi roi : rois) overlay.add(roi);
 			region_count = rois.size();
 			flagged = region_count > 0;
 			image_score = segmentations.stream().mapToDouble(DetectJob.Segmentation::imageScore).max().orElse(Double.NaN);

@@ -9,9 +9,10 @@ import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.net.Djl;
 import org.scijava.app.StatusService;
-import org.scijava.command.DynamicCommand;
+import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
+import org.scijava.thread.ThreadService;
 import org.scijava.plugin.Parameter;
 
 import java.awt.GraphicsEnvironment;
@@ -23,10 +24,14 @@ import java.nio.file.Path;
 
 /**
  * What every Anomaly Detection command shares: one error report (a dialog in the GUI, one log line
- * in macros and headless), status-bar progress, Esc to cancel, and outputs that scripts read but
- * Fiji does not pop up as extra windows. Subclasses only translate parameters and show results.
+ * in macros and headless), status-bar progress, Esc to cancel, a warning for bare checkbox words in
+ * macro options, and outputs that scripts read but Fiji does not pop up as extra windows
+ * ({@link ScriptOutputs}). Subclasses only translate parameters and show results.
+ * <p>
+ * A plain {@link ContextCommand}, not a {@code DynamicCommand}: the command service hands back a
+ * future only for commands it wraps itself, and Fiji's {@code --headless --run} waits on that future.
  */
-public abstract class StadCommand extends DynamicCommand {
+public abstract class StadCommand extends ContextCommand {
 
 	public static final String MENU = "Plugins>Anomaly Detection>";
 
@@ -35,6 +40,9 @@ public abstract class StadCommand extends DynamicCommand {
 
 	@Parameter
 	protected StatusService status;
+
+	@Parameter(required = false)
+	private ThreadService threads;
 
 	/** The command's work; throw with a message that says what to do. */
 	protected abstract void execute() throws Exception;
@@ -45,6 +53,7 @@ public abstract class StadCommand extends DynamicCommand {
 	@Override
 	public final void run() {
 		IJ.resetEscape();
+		warnAboutBareCheckboxWords();
 		try {
 			execute();
 		} catch (Progress.CancelledException e) {
@@ -56,12 +65,21 @@ public abstract class StadCommand extends DynamicCommand {
 			if (!expected(e)) log.debug(title() + ": stack trace of the unexpected error", e); // for bug reports, never instead of the message
 		} finally {
 			status.showProgress(0, 0);
-			// Outputs are for scripts: the command already showed what a user should see, except
-			// ImagePlus outputs in Fiji, whose legacy layer shows them (and makes them current for macros).
-			for (ModuleItem<?> item : getInfo().outputs()) {
-				if (!(ImagePlus.class.equals(item.getType()) && fijiShowsImages())) resolveOutput(item.getName());
-			}
 		}
+	}
+
+	/** Fiji ignores a bare {@code use_gpu}: say so in the log, in Fiji and in ImageJ 1 alike. */
+	private void warnAboutBareCheckboxWords() {
+		String warning = MacroOptions.bareWordWarning(MacroOptions.current(threads), MacroOptions.booleanParameters(getClass()));
+		if (warning != null) log.warn(title() + ": " + warning);
+	}
+
+	/**
+	 * Whether an output is left for Fiji to show: ImagePlus outputs in Fiji, whose legacy layer shows them
+	 * (and makes them current for macros). Every other output is for scripts only and marked resolved.
+	 */
+	boolean leftForFiji(ModuleItem<?> output) {
+		return ImagePlus.class.equals(output.getType()) && fijiShowsImages();
 	}
 
 	/** In Fiji, imagej-legacy displays ImagePlus outputs; in plain ImageJ 1 and bare SciJava the command must. */

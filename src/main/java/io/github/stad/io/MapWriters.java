@@ -38,9 +38,10 @@ public final class MapWriters {
 	}
 
 	/**
-	 * Saves a PNG of {@code input} in gray (first channel, or the luminance of RGB; stretched between the
-	 * 0.5 and 99.5 percentiles) with the anomaly map blended on top: transparent below {@code low}, then a
-	 * warm colour map (dark red → orange → yellow) that grows more opaque up to {@code high}.
+	 * Saves a PNG of {@code input} (gray for one or two channels, in its own colours for three: stretched
+	 * between the 0.5 and 99.5 percentiles of all its values) with the anomaly map blended on top:
+	 * transparent below {@code low}, then a warm colour map (dark red → orange → yellow) that grows more
+	 * opaque up to {@code high}.
 	 */
 	public static void writeOverlayPng(FloatImage input, float[] map, double low, double high, Path target) throws IOException {
 		int w = input.width(), h = input.height();
@@ -56,29 +57,40 @@ public final class MapWriters {
 
 	/** The overlay's packed RGB pixels; package-private for tests. */
 	static int[] overlay(FloatImage input, float[] map, double low, double high) {
-		float[] gray = grayOf(input);
-		double[] range = percentileRange(gray);
+		boolean colour = input.channels() >= 3;
+		float[][] planes = colour ? new float[][] { input.channel(0), input.channel(1), input.channel(2) } : new float[][] { input.channel(0) };
+		double[] range = percentileRange(colour ? concat(planes) : planes[0]); // one stretch for all three keeps the hues
 		double lo = range[0], span = range[1] - range[0];
 		double heatSpan = high - low;
-		int[] out = new int[gray.length];
-		for (int i = 0; i < gray.length; i++) {
-			float g = gray[i];
-			double gv = span > 0 ? (g - lo) / span * 255 : 128; // a flat image shows as mid-gray
-			if (!Double.isFinite(gv)) gv = 0;
-			gv = Math.max(0, Math.min(255, gv));
-			double r = gv, gr = gv, b = gv;
+		int n = planes[0].length;
+		int[] out = new int[n];
+		double[] rgb = new double[3];
+		for (int i = 0; i < n; i++) {
+			for (int c = 0; c < 3; c++) rgb[c] = stretch(planes[colour ? c : 0][i], lo, span);
 			float v = map[i];
 			if (v >= low) { // false for NaN, so undefined scores stay transparent
 				double t = heatSpan > 0 ? Math.min(1, (v - low) / heatSpan) : 1;
 				double alpha = 0.35 + 0.55 * t;
-				int c = heat(t);
-				r = (1 - alpha) * r + alpha * ((c >> 16) & 0xff);
-				gr = (1 - alpha) * gr + alpha * ((c >> 8) & 0xff);
-				b = (1 - alpha) * b + alpha * (c & 0xff);
+				int h = heat(t);
+				rgb[0] = (1 - alpha) * rgb[0] + alpha * ((h >> 16) & 0xff);
+				rgb[1] = (1 - alpha) * rgb[1] + alpha * ((h >> 8) & 0xff);
+				rgb[2] = (1 - alpha) * rgb[2] + alpha * (h & 0xff);
 			}
-			out[i] = ((int) Math.round(r) << 16) | ((int) Math.round(gr) << 8) | (int) Math.round(b);
+			out[i] = ((int) Math.round(rgb[0]) << 16) | ((int) Math.round(rgb[1]) << 8) | (int) Math.round(rgb[2]);
 		}
 		return out;
+	}
+
+	private static double stretch(float value, double lo, double span) {
+		double v = span > 0 ? (value - lo) / span * 255 : 128; // a flat image shows as mid-gray
+		if (!Double.isFinite(v)) v = 0;
+		return Math.max(0, Math.min(255, v));
+	}
+
+	private static float[] concat(float[][] planes) {
+		float[] all = new float[planes.length * planes[0].length];
+		for (int c = 0; c < planes.length; c++) System.arraycopy(planes[c], 0, all, c * planes[0].length, planes[0].length);
+		return all;
 	}
 
 	/** Warm colour map for t in [0, 1]: dark red (0) → orange (0.5) → light yellow (1). */
@@ -96,14 +108,6 @@ public final class MapWriters {
 			b = u * 90;
 		}
 		return ((int) Math.round(r) << 16) | ((int) Math.round(g) << 8) | (int) Math.round(b);
-	}
-
-	private static float[] grayOf(FloatImage input) {
-		if (input.channels() < 3) return input.channel(0);
-		float[] r = input.channel(0), g = input.channel(1), b = input.channel(2);
-		float[] y = new float[r.length];
-		for (int i = 0; i < y.length; i++) y[i] = (float) (0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i]);
-		return y;
 	}
 
 	/** {low, high} percentiles of the finite values (nearest rank); {0, 0} if there are none. */

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * Score a set of images and write, per image {@code NAME.ext}: {@code NAME.tif} (32-bit anomaly map),
  * {@code NAME_overlay.png} and {@code NAME_rois.zip} (regions above the threshold), plus one
- * {@code scores.csv}. Images in type subfolders go to the same subfolder of the output. A file that
+ * {@code scores.csv}, sorted by image score (highest first, failures last). Images in type subfolders go to the same subfolder of the output. A file that
  * cannot be read or scored is reported in the CSV and the log, and the rest go on. The job behind
  * `stad score` and Batch Detect….
  */
@@ -45,7 +45,7 @@ public final class BatchDetectJob {
 		for (int i = 0; i < inputs.size(); i++) {
 			progress.checkCancelled();
 			ImageEntry entry = inputs.get(i);
-			String label = entry.defectType().isEmpty() ? entry.image().getFileName().toString() : entry.defectType() + "/" + entry.image().getFileName();
+			String label = label(entry);
 			progress.update("Scoring " + label + " (" + (i + 1) + "/" + inputs.size() + ")", (double) i / inputs.size());
 			try {
 				FloatImage image = ImageReader.read(entry.image());
@@ -59,6 +59,7 @@ public final class BatchDetectJob {
 				rows.add(ResultRows.ImageRow.failed(label, threshold, e.getMessage()));
 			}
 		}
+		rows.sort(ResultRows.BY_SCORE); // triage: the most anomalous first (a stable sort: ties and failures keep the input order)
 		ResultRows.writeCsv(ResultRows.SCORES, rows, outDir.resolve("scores.csv"));
 		progress.update("Scored " + (inputs.size() - failures) + " image(s)" + (failures > 0 ? ", " + failures + " failed (see scores.csv)" : ""), 1);
 		return rows;
@@ -73,7 +74,13 @@ public final class BatchDetectJob {
 		RoiSets.write(RoiSets.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
 	}
 
-	private static Path outputFolder(Path outDir, ImageEntry e) {
+	/** The name of an image in the result rows: its file name, after its type subfolder if it has one. */
+	public static String label(ImageEntry entry) {
+		return entry.defectType().isEmpty() ? entry.image().getFileName().toString() : entry.defectType() + "/" + entry.image().getFileName();
+	}
+
+	/** Where the outputs of an image go: the output folder, or its subfolder of the image's type. */
+	public static Path outputFolder(Path outDir, ImageEntry e) {
 		return e.defectType().isEmpty() ? outDir : outDir.resolve(e.defectType());
 	}
 }

@@ -36,15 +36,28 @@ public final class DetectJob {
 		return new Segmentation(image.name(), result.imageScore(), threshold, regions);
 	}
 
+	/** The name of the anomaly map layer (the first one). */
+	public static final String ANOMALY_LAYER = "anomaly (all scales)";
+
+	/** The name of a scale's layer: its patch size and signal, e.g. "p=17 e (regression error)". */
+	public static String layerName(int patchSize, char signal) {
+		return switch (signal) {
+			case 'e' -> "p=" + patchSize + " e (regression error)";
+			case 'v' -> "p=" + patchSize + " v (student variance)";
+			default -> throw new IllegalArgumentException("No signal '" + signal + "'; e or v");
+		};
+	}
+
 	/**
 	 * The further layers of a detection: e and v of every scale, in the order of the model's patch sizes,
-	 * with names such as "e p=17". Only the maps themselves; the anomaly map is the first layer of the result.
+	 * named by scale and signal ({@link #layerName}), so a user sees which scale flagged a region. Only the
+	 * maps themselves; the anomaly map is the first layer of the result.
 	 */
 	public static List<FloatImage> layers(AnomalyModel.Result result, FloatImage image) {
 		List<FloatImage> out = new ArrayList<>();
 		for (Map.Entry<Integer, ScaleModel.Maps> e : result.perScale().entrySet()) {
-			out.add(FloatImage.of("e p=" + e.getKey(), image.width(), image.height(), e.getValue().error()));
-			out.add(FloatImage.of("v p=" + e.getKey(), image.width(), image.height(), e.getValue().variance()));
+			out.add(FloatImage.of(layerName(e.getKey(), 'e'), image.width(), image.height(), e.getValue().error()));
+			out.add(FloatImage.of(layerName(e.getKey(), 'v'), image.width(), image.height(), e.getValue().variance()));
 		}
 		return out;
 	}

@@ -6,6 +6,7 @@ import io.github.stad.io.CsvFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -41,13 +42,22 @@ public final class ResultRows {
 	 */
 	public record Column<R>(String name, Function<R, Object> value) {}
 
-	/** {@code scores.csv} of `stad score` and Batch Detect…. */
+	/**
+	 * {@code scores.csv} of `stad score` and Batch Detect… (and its triage table). The first five columns
+	 * are those of the first release, in that order, so that scripts reading them keep working; new
+	 * columns go after them.
+	 */
 	public static final List<Column<ImageRow>> SCORES = List.of(
 			new Column<>("image", ImageRow::image),
 			new Column<>("image_score", r -> r.failed() ? null : r.imageScore()),
 			new Column<>("anomalous", r -> r.failed() ? null : r.flagged()),
 			new Column<>("regions", ImageRow::regions),
-			new Column<>("error", ImageRow::error));
+			new Column<>("error", ImageRow::error),
+			new Column<>("largest_region_px", r -> r.failed() ? null : r.largestRegion()));
+
+	/** Triage order: the highest image score first, images that failed last (in their input order). */
+	public static final Comparator<ImageRow> BY_SCORE = Comparator.comparing((ImageRow r) -> r.failed())
+			.thenComparing(Comparator.comparingDouble((ImageRow r) -> Float.isNaN(r.imageScore()) ? Double.NEGATIVE_INFINITY : r.imageScore()).reversed());
 
 	/** {@code images.csv} of Segment Anomalies… and its "Anomaly Images" table. */
 	public static final List<Column<ImageRow>> IMAGES = List.of(

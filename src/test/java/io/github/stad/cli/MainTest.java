@@ -83,8 +83,15 @@ class MainTest {
 			}
 		}
 		List<String> csv = Files.readAllLines(out.resolve("scores.csv"));
-		assertEquals("image,image_score,anomalous,regions,error", csv.get(0));
+		// The five columns of the first release come first, in their order (users' scripts read them); new ones after.
+		assertEquals("image,image_score,anomalous,regions,error,largest_region_px", csv.get(0));
 		assertEquals(7, csv.size(), csv.toString());
+		double previous = Double.POSITIVE_INFINITY;
+		for (String row : csv.subList(1, csv.size())) {
+			double score = Double.parseDouble(row.split(",")[1]);
+			assertTrue(score <= previous, "rows sorted by image score, highest first: " + csv);
+			previous = score;
+		}
 	}
 
 	@Test

@@ -52,6 +52,11 @@ public final class AcceptanceCheck {
 		}
 		map("scratch_anomaly.tif", 1);
 		map("scratch_layers.tif", 3);
+		ImagePlus layers = open("scratch_layers.tif");
+		if (layers != null) {
+			String label = layers.getStack().getSliceLabel(2);
+			check(label != null && label.startsWith("p=17 e (regression error)"), "scratch_layers.tif: channel 2 is not named by scale and signal: " + label);
+		}
 
 		for (String folder : new String[] { "segment", "segment_strict" }) {
 			Path dir = out.resolve(folder);
@@ -70,7 +75,15 @@ public final class AcceptanceCheck {
 		Path batch = out.resolve("batch");
 		List<String> scores = lines(batch.resolve("scores.csv"));
 		if (!scores.isEmpty()) {
-			check(scores.get(0).equals("image,image_score,anomalous,regions,error"), "scores.csv header " + scores.get(0));
+			// The first release's five columns first, in their order, then the new ones.
+			check(scores.get(0).equals("image,image_score,anomalous,regions,error,largest_region_px"), "scores.csv header " + scores.get(0));
+			check(scores.get(scores.size() - 1).startsWith("broken.png,"), "scores.csv should list the failed file last");
+			double previous = Double.POSITIVE_INFINITY;
+			for (String l : scores.subList(1, scores.size() - 1)) {
+				double score = Double.parseDouble(l.split(",")[1]);
+				check(score <= previous, "scores.csv is not sorted by image score: " + l);
+				previous = score;
+			}
 			check(scores.size() == 1 + batchFiles, "scores.csv should list all " + batchFiles + " files of the batch folder, has " + (scores.size() - 1) + " rows");
 			check(scores.stream().anyMatch(l -> l.startsWith("broken.png,") && l.contains("not a readable")), "scores.csv does not report broken.png");
 			for (String l : scores.subList(1, scores.size())) {

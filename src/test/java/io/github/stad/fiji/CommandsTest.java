@@ -46,7 +46,7 @@ class CommandsTest {
 
 	static final Path SAMPLES = Path.of("sample-images").toAbsolutePath();
 	/** Tiny networks: the tests check the plumbing, not the detection quality. */
-	static final String TINY = "patch_sizes=17 students=2 epochs=1 network_width=4 descriptor_size=8 random_teacher";
+	static final String TINY = "patch_sizes=17 students=2 epochs=1 network_width=4 descriptor_size=8 random_teacher=true";
 
 	@TempDir
 	static Path dir;
@@ -164,6 +164,9 @@ class CommandsTest {
 			assertNotCanceled(m);
 			ImagePlus map = (ImagePlus) m.getOutput("anomaly_map");
 			assertEquals(3, map.getNChannels(), "anomaly map, e and v of the one scale");
+			assertTrue(map.getStack().getSliceLabel(1).startsWith("anomaly (all scales)"), map.getStack().getSliceLabel(1));
+			assertTrue(map.getStack().getSliceLabel(2).startsWith("p=17 e (regression error)"), "layers are named by scale and signal: " + map.getStack().getSliceLabel(2));
+			assertTrue(map.getStack().getSliceLabel(3).startsWith("p=17 v (student variance)"), map.getStack().getSliceLabel(3));
 			assertEquals(3, map.getNSlices(), "one per input plane");
 			assertEquals(0.25, map.getCalibration().pixelWidth);
 			assertEquals("\u00b5m", map.getCalibration().getUnit());
@@ -303,6 +306,140 @@ class CommandsTest {
 		assertTrue(csv.contains("broken.png") && csv.contains("not a readable"), csv);
 		ImagePlus map = new Opener().openImage(out.resolve("scratch.tif").toString());
 		assertEquals(32, map.getBitDepth());
+
+		// Triage: one table of all images, the highest image score first, the failure last, with the largest region.
+		ResultsTable table = (ResultsTable) m.getOutput("scores_table");
+		assertEquals(3, table.size());
+		assertTrue(table.getValue("image_score", 0) >= table.getValue("image_score", 1), "sorted by image score");
+		assertEquals("broken.png", table.getStringValue("image", 2), "failures last");
+		assertTrue(table.columnExists("largest_region_px"));
+		List<String> lines = Files.readAllLines(out.resolve("scores.csv"));
+		assertEquals("image,image_score,anomalous,regions,error,largest_region_px", lines.get(0));
+		assertEquals(table.getStringValue("image", 0), lines.get(1).split(",")[0], "scores.csv has the table's order");
+	}
+
+	@Test
+	void aRowOfTheTriageTableOpensItsImageWithTheRegionsAsAnOverlay() throws Exception {
+		Path in = dir.resolve("triage-in"), out = dir.resolve("triage-out");
+		Files.createDirectories(in.resolve("defect"));
+		Files.createDirectories(in.resolve("good"));
+		Files.copy(SAMPLES.resolve("test/defect/foreign_patch.png"), in.resolve("defect/foreign_patch.png"));
+		Files.copy(SAMPLES.resolve("test/good/000.png"), in.resolve("good/000.png"));
+		Files.writeString(in.resolve("good/broken.png"), "not a png");
+		List<io.github.stad.io.ImageEntry> inputs = io.github.stad.io.ImageSets.fromFolder(in);
+		List<io.github.stad.jobs.ResultRows.ImageRow> rows;
+		try (var mdl = ModelBundle.load(model, false)) {
+			rows = io.github.stad.jobs.BatchDetectJob.run(mdl, inputs, out, new io.github.stad.jobs.BatchDetectJob.Options(mdl.threshold() - 1, 1, 256),
+					io.github.stad.engine.Progress.NONE);
+		}
+		BatchTriage triage = new BatchTriage(rows, inputs, out);
+		for (int row = 0; row < rows.size(); row++) {
+			if (rows.get(row).failed()) {
+				int r = row;
+				assertTrue(assertThrowsMessage(() -> triage.open(r)).contains("no image"), "a failed row has nothing to open");
+				continue;
+			}
+			ImagePlus imp = triage.open(row);
+			assertEquals(rows.get(row).regions(), imp.getOverlay() == null ? 0 : imp.getOverlay().size(), "the overlay holds the row's regions: " + rows.get(row));
+			assertTrue(imp.getTitle().startsWith(Path.of(rows.get(row).image()).getFileName().toString()), imp.getTitle());
+		}
+		assertTrue(triage.roiSet(rows.indexOf(rows.stream().filter(r -> r.image().equals("defect/foreign_patch.png")).findFirst().orElseThrow()))
+				.endsWith(Path.of("defect/foreign_patch_rois.zip")), "images in a type subfolder have their outputs in the same subfolder");
+	}
+
+	static String assertThrowsMessage(org.junit.jupiter.api.function.Executable e) {
+		return org.junit.jupiter.api.Assertions.assertThrows(Exception.class, e).getMessage();
+	}
+
+	@Test
+	void everyCommandRunsAsFijisHeadlessRunCallsItAndTheCallWaitsForTheWork() throws Exception {
+		// The command service hands back no future for a DynamicCommand (a Module): --headless --run then logs a
+		// NullPointerException and does not wait. Plain commands get a real future.
+		for (CommandInfo info : context.service(CommandService.class).getCommands()) {
+			if (!info.getClassName().startsWith("io.github.stad.fiji.")) continue;
+			assertFalse(Module.class.isAssignableFrom(info.loadClass()), info.getTitle() + " is a Module: the command service would return no future");
+		}
+		List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.scijava.log.LogListener listener = msg -> { if (msg.level() <= org.scijava.log.LogLevel.ERROR) errors.add(msg.text() + " " + msg.throwable()); };
+		context.service(org.scijava.log.LogService.class).addLogListener(listener);
+		try {
+			// Exactly what `ImageJ --headless --run "Batch Detect..." "model_file='…',…"` does: parse, then the run service by title.
+			Path out = dir.resolve("headless-run");
+			String args = "model_file='" + model + "',input_folder='" + SAMPLES.resolve("test/defect") + "',output_folder='" + out + "'";
+			var items = context.service(org.scijava.parse.ParseService.class).parse(args);
+			context.service(org.scijava.run.RunService.class).run("Batch Detect...", items.asMap());
+			assertTrue(Files.exists(out.resolve("scores.csv")), "the call returned before the work was done");
+
+			// And through the command service by class, as scripts call it: a real future whose module has the outputs.
+			var future = context.service(CommandService.class).run(ModelInfoCommand.class, true, Map.of("model_file", model.toFile()));
+			assertNotNull(future, "the command service must return a future");
+			var module = future.get();
+			assertNotCanceled(module);
+			assertTrue(((String) module.getOutput("info")).contains("threshold"));
+		} finally {
+			context.service(org.scijava.log.LogService.class).removeLogListener(listener);
+		}
+		assertEquals(List.of(), errors, "no error may be logged");
+	}
+
+	@Test
+	void aCommandOnAWorkerThreadOfAMacroWarnsAboutABareCheckboxWord() throws Exception {
+		// In Fiji the macro's thread holds the options and the command runs on a SciJava thread it started.
+		List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.scijava.log.LogListener listener = msg -> { if (msg.level() == org.scijava.log.LogLevel.WARN) warnings.add(msg.text()); };
+		context.service(org.scijava.log.LogService.class).addLogListener(listener);
+		Throwable[] error = new Throwable[1];
+		try {
+			Thread t = new Thread(() -> {
+				try {
+					ij.Macro.setOptions(Thread.currentThread(), "model_file=[" + model + "] add_scale_maps image_file=[" + sample("test/good/000.png") + "]");
+					run(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png")));
+				} catch (Throwable e) {
+					error[0] = e;
+				}
+			}, "Run$_worker-warning-test");
+			t.start();
+			t.join();
+		} finally {
+			context.service(org.scijava.log.LogService.class).removeLogListener(listener);
+		}
+		assertEquals(null, error[0]);
+		assertTrue(warnings.stream().anyMatch(w -> w.contains("add_scale_maps") && w.contains("add_scale_maps=true")), warnings.toString());
+	}
+
+	@Test
+	void theRecorderWritesEveryCheckboxAsKeyEqualsValueAndTheLiveThresholdAsChosen() throws Exception {
+		Module detect = runHere(DetectAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"), "add_scale_maps", true));
+		assertNotCanceled(detect);
+		Map<String, String> recorded = CommandBridge.recordedOptions(context.service(CommandService.class).getCommand(DetectAnomaliesCommand.class), detect);
+		assertEquals("true", recorded.get("add_scale_maps"));
+		assertEquals("false", recorded.get("use_gpu"));
+		assertEquals(model.toString(), recorded.get("model_file"));
+
+		// What the live threshold dialog chose becomes the command's parameters, which both recorders read.
+		CommandInfo info = context.service(CommandService.class).getCommand(SegmentAnomaliesCommand.class);
+		Module segment = context.service(ModuleService.class).createModule(info);
+		var command = (SegmentAnomaliesCommand) ((org.scijava.command.CommandModule) segment).getCommand();
+		command.apply(new ThresholdPreview.State(io.github.stad.jobs.ThresholdChoice.VALUE, 2.5, 0.004, List.of()));
+		assertEquals("value", CommandBridge.recordedOptions(info, segment).get("threshold_mode"));
+		assertEquals("2.5", CommandBridge.recordedOptions(info, segment).get("threshold_value"));
+		command.apply(new ThresholdPreview.State(io.github.stad.jobs.ThresholdChoice.FPR, 2.5, 0.004, List.of()));
+		assertEquals("fpr", CommandBridge.recordedOptions(info, segment).get("threshold_mode"));
+		assertEquals("0.004", CommandBridge.recordedOptions(info, segment).get("target_fpr"));
+	}
+
+	@Test
+	void theDocsStandAloneWithoutTheSharedFolder() throws Exception {
+		List<Path> docs = new java.util.ArrayList<>(List.of(Path.of("README.md")));
+		try (var s = Files.list(Path.of("docs"))) {
+			s.filter(p -> p.toString().endsWith(".md")).forEach(docs::add);
+		}
+		for (Path d : docs) {
+			String text = Files.readString(d);
+			assertFalse(text.contains("](../shared") || text.contains("METHOD.md"), d + " links ../shared, which a user does not have");
+		}
+		assertTrue(Files.readString(Path.of("README.md")).contains("(docs/method.md)"), "the README links the method page");
+		assertTrue(Files.size(Path.of("docs/method.md")) > 2000);
 	}
 
 	@Test

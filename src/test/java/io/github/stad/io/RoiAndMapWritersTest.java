@@ -193,17 +193,25 @@ class RoiAndMapWritersTest {
 	}
 
 	@Test
-	void overlayOfRgbInputUsesLuminance() throws IOException {
+	void overlayOfRgbInputKeepsItsColours() throws IOException {
+		// A red left half and a blue right half, with a hot spot in the red half.
 		float[] r = new float[W * H], g = new float[W * H], b = new float[W * H];
 		for (int i = 0; i < r.length; i++) {
-			r[i] = (i % 2) * 255;
-			g[i] = (i % 3) * 100;
+			boolean left = i % W < W / 2;
+			r[i] = left ? 200 : 10;
+			g[i] = 10;
+			b[i] = left ? 10 : 200;
 		}
+		float[] map = new float[W * H];
+		map[2 * W + 1] = 10;
 		Path p = dir.resolve("rgb-overlay.png");
-		MapWriters.writeOverlayPng(new FloatImage("rgb", W, H, new float[][] { r, g, b }), new float[W * H], 1, 2, p);
+		MapWriters.writeOverlayPng(new FloatImage("rgb", W, H, new float[][] { r, g, b }), map, 5, 10, p);
 		BufferedImage img = ImageIO.read(p.toFile());
-		int c = img.getRGB(3, 0);
-		assertEquals((c >> 16) & 0xff, c & 0xff, "no heat anywhere, so the picture is gray");
+		int red = img.getRGB(1, 5), blue = img.getRGB(W - 2, 5);
+		assertTrue(((red >> 16) & 0xff) > 200 && (red & 0xff) < 30, "the red half stays red: " + Integer.toHexString(red));
+		assertTrue((blue & 0xff) > 200 && ((blue >> 16) & 0xff) < 30, "the blue half stays blue: " + Integer.toHexString(blue));
+		int hot = img.getRGB(1, 2);
+		assertTrue(((hot >> 8) & 0xff) > 100, "the hot spot is drawn in the heat colours on top: " + Integer.toHexString(hot));
 		assertThrows(IllegalArgumentException.class,
 				() -> MapWriters.writeOverlayPng(FloatImage.of("x", W, H, r), new float[3], 1, 2, dir.resolve("bad.png")));
 	}

@@ -49,6 +49,8 @@ public final class AnomalyModel implements AutoCloseable {
 	public double thresholdFpr() { return calibration.thresholdFpr(); }
 	/** The threshold that this fraction of normal validation pixels exceeds (e.g. 0.001 for 0.1 %). */
 	public double thresholdForFpr(double fpr) { return calibration.thresholdForFpr(fpr); }
+	/** The validation false-positive rate of a threshold; NaN when the model file does not record it. */
+	public double fprForThreshold(double threshold) { return calibration.fprForThreshold(threshold); }
 	public Map<String, String> provenance() { return provenance; }
 	public int inputChannels() { return normalisation.channels(); }
 	public int studentCount() { return scales.get(0).students().size(); }

@@ -112,6 +112,15 @@ public final class Calibration {
 		return table.thresholdFor(fpr);
 	}
 
+	/**
+	 * The fraction of normal validation pixels whose score reaches this threshold (the inverse of
+	 * {@link #thresholdForFpr}); NaN for old model files that record only the default threshold.
+	 */
+	public double fprForThreshold(double t) {
+		if (table == null) return t == threshold ? thresholdFpr : Double.NaN;
+		return table.fprFor(t);
+	}
+
 	/** The q-quantile (0..1) of sorted values: the value at floor(q·n). */
 	static double quantileOfSorted(float[] sorted, double q) {
 		int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)));

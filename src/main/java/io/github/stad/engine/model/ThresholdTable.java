@@ -56,4 +56,21 @@ public final class ThresholdTable {
 		double a = Math.log(fpr[i - 1]), b = Math.log(fpr[i]), u = (Math.log(rate) - a) / (b - a);
 		return threshold[i - 1] + u * (threshold[i] - threshold[i - 1]);
 	}
+
+	/**
+	 * The inverse of {@link #thresholdFor}: the fraction of normal validation pixels that reach this
+	 * threshold, interpolated in log(FPR) between table points. A threshold above the table's top gives its
+	 * lowest rate (10^-6: "at most"), one below its bottom gives 1.
+	 */
+	public double fprFor(double t) {
+		if (Double.isNaN(t)) throw new IllegalArgumentException("The threshold is NaN");
+		if (t >= threshold[0]) return fpr[0];
+		int last = threshold.length - 1;
+		if (t <= threshold[last]) return fpr[last];
+		int i = 1;
+		while (threshold[i] >= t) i++; // threshold[i - 1] >= t > threshold[i]
+		double a = Math.log(fpr[i - 1]), b = Math.log(fpr[i]);
+		double u = (threshold[i - 1] - t) / (threshold[i - 1] - threshold[i]);
+		return Math.exp(a + u * (b - a));
+	}
 }

@@ -2,12 +2,14 @@ package io.github.stad.fiji.ij1;
 
 import ij.IJ;
 import ij.Macro;
+import ij.plugin.frame.Recorder;
 import ij.gui.GenericDialog;
 import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
 import io.github.stad.fiji.BatchDetectCommand;
 import io.github.stad.fiji.DetectAnomaliesCommand;
 import io.github.stad.fiji.EvaluateCommand;
+import io.github.stad.fiji.MacroOptions;
 import io.github.stad.fiji.ModelInfoCommand;
 import io.github.stad.fiji.SegmentAnomaliesCommand;
 import io.github.stad.fiji.StadCommand;
@@ -31,15 +33,16 @@ import org.scijava.widget.FileWidget;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Runs the SciJava commands in plain ImageJ 1, so that the same macro lines work there:
- * {@code run("Detect Anomalies...", "model_file=... use_gpu")}. Registered by the plugins.config of a
+ * {@code run("Detect Anomalies...", "model_file=... use_gpu=true")}. Registered by the plugins.config of a
  * separate jar (Anomaly_Detection.jar), so Fiji, which has the commands already, never sees it.
- * Reads the same snake_case keys from the macro options, or asks with a GenericDialog whose labels
- * are those keys (ImageJ shows their underscores as spaces and records them as the keys).
+ * Reads the same snake_case keys from the macro options exactly as Fiji's legacy layer does (only
+ * {@code key=value}: a checkbox is {@code key=true}, a bare word is not), or asks with a GenericDialog
+ * whose labels are those keys. What it records is what ran: every input as {@code key=value}, including
+ * a value the command itself chose (the live threshold of Segment Anomalies…).
  */
 public class CommandBridge implements PlugIn {
 
@@ -67,17 +70,40 @@ public class CommandBridge implements PlugIn {
 		Context ctx = context();
 		CommandInfo info = ctx.service(CommandService.class).getCommand(type);
 		Map<String, Object> inputs;
+		boolean wasRecording = Recorder.record, recording = options == null && wasRecording;
+		Recorder.record = false; // ImageJ would record the dialog's checkboxes as bare words, which Fiji ignores: record below instead
 		try {
 			inputs = options != null ? fromOptions(info, options) : fromDialog(info);
+			if (inputs == null) return; // dialog cancelled
+			Module module = run(ctx, info, inputs);
+			if (options != null && module instanceof Cancelable c && c.isCanceled()) {
+				Interpreter.abort(); // the command logged why; a failed step must not let the macro go on
+			}
+			if (recording && !(module instanceof Cancelable c && c.isCanceled())) {
+				for (Map.Entry<String, String> e : recordedOptions(info, module).entrySet()) Recorder.recordOption(e.getKey(), e.getValue());
+			}
 		} catch (IllegalArgumentException e) {
 			report(info.getTitle(), e.getMessage(), options != null);
-			return;
+		} finally {
+			Recorder.record = wasRecording;
 		}
-		if (inputs == null) return; // dialog cancelled
-		Module module = run(ctx, info, inputs);
-		if (options != null && module instanceof Cancelable c && c.isCanceled()) {
-			Interpreter.abort(); // the command logged why; a failed step must not let the macro go on
+	}
+
+	/** The inputs of a command after it ran, as the key=value pairs a macro needs to repeat it (checkboxes as key=true/false). */
+	public static Map<String, String> recordedOptions(CommandInfo info, Module module) {
+		Map<String, String> out = new LinkedHashMap<>();
+		for (ModuleItem<?> item : userInputs(info)) {
+			Object v = module.getInput(item.getName());
+			if (v == null) continue;
+			String text = v instanceof File f ? f.getPath() : v instanceof Double d ? trim(d) : v.toString();
+			if (text.isEmpty()) continue;
+			out.put(item.getName(), text);
 		}
+		return out;
+	}
+
+	private static String trim(double d) {
+		return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
 	}
 
 	/** Runs a command in this thread, as ImageJ 1 plugins run: a macro's batch-mode images stay visible to it. */
@@ -103,15 +129,18 @@ public class CommandBridge implements PlugIn {
 		return items;
 	}
 
-	/** Parses {@code key=value} macro options; a missing key keeps the command's default, a missing checkbox is false (as in ImageJ). */
+	/**
+	 * Parses {@code key=value} macro options as Fiji's legacy layer does: a missing key keeps the command's
+	 * default, a checkbox is true only as {@code key=true}. A bare checkbox word is accepted as a key (so
+	 * older macros still run) but reads false; the command logs a warning about it.
+	 */
 	static Map<String, Object> fromOptions(CommandInfo info, String options) {
 		Map<String, Object> inputs = new LinkedHashMap<>();
-		String padded = " " + options.trim() + " ";
 		for (ModuleItem<?> item : userInputs(info)) {
 			String key = item.getName();
 			Class<?> t = item.getType();
 			if (t == boolean.class || t == Boolean.class) {
-				inputs.put(key, padded.contains(" " + key + " ") || "true".equalsIgnoreCase(Macro.getValue(options, key, null)));
+				inputs.put(key, MacroOptions.booleanValue(options, key)); // as in Fiji: a bare word is not true (the command warns about it)
 				continue;
 			}
 			String value = Macro.getValue(options, key, null);
@@ -128,24 +157,7 @@ public class CommandBridge implements PlugIn {
 
 	/** The keys of an options string: words before '=' and bare checkbox words, skipping [bracketed] values. */
 	static List<String> words(String options) {
-		List<String> keys = new java.util.ArrayList<>();
-		int i = 0, n = options.length();
-		while (i < n) {
-			while (i < n && options.charAt(i) == ' ') i++;
-			int start = i;
-			while (i < n && options.charAt(i) != ' ' && options.charAt(i) != '=') i++;
-			if (i > start) keys.add(options.substring(start, i).toLowerCase(Locale.ROOT));
-			if (i < n && options.charAt(i) == '=') {
-				i++;
-				if (i < n && options.charAt(i) == '[') {
-					int close = options.indexOf(']', i);
-					i = close < 0 ? n : close + 1;
-				} else {
-					while (i < n && options.charAt(i) != ' ') i++;
-				}
-			}
-		}
-		return keys;
+		return MacroOptions.words(options);
 	}
 
 	static Object convert(ModuleItem<?> item, String value) {

@@ -21,6 +21,28 @@ class ThresholdTableTest {
 	}
 
 	@Test
+	void theFalsePositiveRateOfAThresholdIsTheInverseLookup() {
+		float[] scores = new float[100_000];
+		for (int i = 0; i < scores.length; i++) scores[i] = i;
+		ThresholdTable t = ThresholdTable.fromScores(scores);
+		for (double f : new double[] { 0.001, 0.01, 0.037, 0.2, 0.5 }) {
+			assertEquals(f, t.fprFor(t.thresholdFor(f)), f * 0.02, "round trip at " + f);
+		}
+		assertEquals(0.01, t.fprFor(99_000), 0.0005, "1 % of the uniform scores reach 99 000");
+		assertTrue(t.fprFor(50_000) > t.fprFor(90_000), "a lower threshold lets more normal pixels through");
+		assertEquals(1e-6, t.fprFor(1e9), 1e-12, "above the table: its lowest rate");
+		assertEquals(1, t.fprFor(-5), 1e-12, "below every validation score: all of them");
+		assertThrows(IllegalArgumentException.class, () -> t.fprFor(Double.NaN));
+	}
+
+	@Test
+	void aPlateauOfEqualScoresGivesOneRateAboveAndAnotherBelow() {
+		ThresholdTable t = new ThresholdTable(new double[] { 0.001, 0.01, 0.1, 1 }, new double[] { 5, 2, 2, 0 });
+		assertEquals(0.01, t.fprFor(2.0000001), 1e-6, "just above the plateau: its low end");
+		assertTrue(t.fprFor(1.999) > 0.1, "just below it: beyond its high end");
+	}
+
+	@Test
 	void aDamagedTableIsRefused() {
 		assertThrows(IllegalArgumentException.class, () -> new ThresholdTable(new double[] { 0.1, 0.01 }, new double[] { 1, 2 }));
 		assertThrows(IllegalArgumentException.class, () -> new ThresholdTable(new double[] { 0.01, 0.1 }, new double[] { 1, 2 }));

@@ -34,14 +34,46 @@ class CommandBridgeTest {
 	@Test
 	void macroOptionsBecomeTypedInputsWithBracketsAndCheckboxes() {
 		Map<String, Object> in = CommandBridge.fromOptions(info(TrainModelCommand.class),
-				"normal_folder=[/data/my normal] patch_sizes=17,33 students=2 epochs=3 holdback_fraction=0.25 model_file=/tmp/m.zip use_gpu");
+				"normal_folder=[/data/my normal] patch_sizes=17,33 students=2 epochs=3 holdback_fraction=0.25 model_file=/tmp/m.zip use_gpu=true random_teacher=false");
 		assertEquals(new File("/data/my normal"), in.get("normal_folder"));
 		assertEquals("17,33", in.get("patch_sizes"));
 		assertEquals(2, in.get("students"));
 		assertEquals(0.25, in.get("holdback_fraction"));
 		assertEquals(Boolean.TRUE, in.get("use_gpu"));
+		assertEquals(Boolean.FALSE, in.get("random_teacher"));
 		assertNull(in.get("seed"), "a key the macro left out keeps the command's default");
 		assertEquals(Boolean.FALSE, CommandBridge.fromOptions(info(TrainModelCommand.class), "model_file=/tmp/m.zip").get("use_gpu"));
+		assertEquals(Boolean.TRUE, CommandBridge.fromOptions(info(TrainModelCommand.class), "model_file=/tmp/m.zip use_gpu=TRUE").get("use_gpu"));
+	}
+
+	@Test
+	void aBareCheckboxWordIsNotTrueAsInFijisLegacyLayer() {
+		// Fiji reads SciJava parameters from macro options only as key=value: "random_teacher" alone is ignored there.
+		Map<String, Object> in = CommandBridge.fromOptions(info(TrainModelCommand.class), "model_file=/tmp/m.zip random_teacher use_gpu");
+		assertEquals(Boolean.FALSE, in.get("random_teacher"));
+		assertEquals(Boolean.FALSE, in.get("use_gpu"));
+		assertEquals(List.of("random_teacher", "use_gpu"), io.github.stad.fiji.MacroOptions.bareBooleanWords("model_file=/tmp/m.zip random_teacher use_gpu",
+				io.github.stad.fiji.MacroOptions.booleanParameters(TrainModelCommand.class)));
+		assertEquals(List.of(), io.github.stad.fiji.MacroOptions.bareBooleanWords("model_file=[/a b/use_gpu] use_gpu=true", List.of("use_gpu")),
+				"a key with a value, or the word inside a bracketed path, is no bare word");
+	}
+
+	@Test
+	void aCommandRunFromAMacroWarnsAboutABareCheckboxWord() throws Exception {
+		List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.scijava.log.LogListener listener = m -> { if (m.level() == org.scijava.log.LogLevel.WARN) warnings.add(m.text()); };
+		CommandBridge.context().service(org.scijava.log.LogService.class).addLogListener(listener);
+		try {
+			Thread t = new Thread(() -> {
+				Macro.setOptions(Thread.currentThread(), "model_file=[" + dir.resolve("missing.zip") + "] image_file=[/none.png] use_gpu");
+				new CommandBridge().run("detect");
+			}, "Run$_bare-word-test");
+			t.start();
+			t.join();
+		} finally {
+			CommandBridge.context().service(org.scijava.log.LogService.class).removeLogListener(listener);
+		}
+		assertTrue(warnings.stream().anyMatch(w -> w.startsWith("Detect Anomalies: ") && w.contains("use_gpu=true")), warnings.toString());
 	}
 
 	@Test
@@ -53,6 +85,8 @@ class CommandBridgeTest {
 		var n = assertThrows(IllegalArgumentException.class, () -> CommandBridge.fromOptions(info(SegmentAnomaliesCommand.class), "min_region_size=big"));
 		assertTrue(n.getMessage().contains("number"), n.getMessage());
 		assertEquals(List.of("a", "b", "c"), CommandBridge.words("a=[x y=z] b c=1"));
+		assertEquals(Map.of("use_gpu", Boolean.FALSE), Map.of("use_gpu", CommandBridge.fromOptions(info(SegmentAnomaliesCommand.class), "use_gpu").get("use_gpu")),
+				"a bare checkbox word is still a known key, so older macros run (and warn)");
 	}
 
 	@Test
