@@ -75,7 +75,8 @@ public final class ModelTrainer {
 				for (int i = 0; i < valSet.size(); i++) {
 					double from = trainShare + (1 - trainShare) * (s * valSet.size() + i) / (double) (scales.size() * valSet.size());
 					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + valSet.size(), from);
-					maps.add(scale.errorAndVariance(valSet.get(i), settings.compute().tileSize(), progress));
+					double to = trainShare + (1 - trainShare) * (s * valSet.size() + i + 1) / (double) (scales.size() * valSet.size());
+					maps.add(scale.errorAndVariance(valSet.get(i), settings.compute().tileSize(), progress.range(from, to)));
 				}
 				valMaps.add(maps);
 			}
