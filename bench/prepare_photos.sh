@@ -8,6 +8,8 @@
 #                            (default: a fresh mktemp dir, deleted afterwards)
 #   env KEEP_WORKDIR=1       keep that dir
 #   env PHOTOS_MAX_SIDE=N    longer side limit in pixels (default 1024)
+#   env PHOTOS_JOBS=N        worker processes for decoding/encoding (default 2; the
+#                            output does not depend on it)
 #
 # Needs: apt-get and dpkg-deb (nothing is installed, packages are only downloaded and
 # unpacked with dpkg-deb -x), and a python3 that has Pillow (Debian: python3-pil;
@@ -17,7 +19,11 @@
 # Output: OUT_DIR/{gray,rgb,gray-heldout,rgb-heldout}/<package>__<stem>.png and
 # OUT_DIR/MANIFEST.tsv (one line for each image: split, name, package, version, source,
 # original and output size, licence, credit, SHA-256 of the decoded gray and RGB pixel
-# bytes, which do not depend on the zlib version that wrote the PNG).
+# bytes, which do not depend on the zlib version that wrote the PNG), and
+# OUT_DIR/REJECTED.tsv (the rule-selected texture candidates that failed a test, and why).
+# Two groups: 126 photographs listed one by one (SEL), and photographed textures of
+# four game-data packages chosen by deterministic rules plus pixel tests (RULES).
+# Needs about 3.4 GB of downloads and 5.6 GB of unpacked trees in the work dir.
 # Images are 8-bit PNG, L (gray) or RGB. The longer side is at most 1024 px (Lanczos,
 # aspect kept, never upscaled). Gray = Pillow's ITU-R 601-2 luma of the sRGB RGB image.
 # Hold-out (about 10%, stratified by package): within each package the output names

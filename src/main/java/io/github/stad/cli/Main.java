@@ -11,8 +11,10 @@ import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
+import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
@@ -35,14 +37,15 @@ public final class Main {
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
-			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu]
-			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu]
-			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu]
+			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu] [--overwrite]
+			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu] [--overwrite]
+			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
-			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu]
+			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
 			  info      --model MODEL.zip
-			  demo      [--out DIR] [--time-budget 2 | --epochs N]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
+			  demo      [--out DIR] [--time-budget 2 | --epochs N] [--overwrite]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
+			Existing files are never replaced unless --overwrite is given; an input is never replaced.
 			""";
 
 	private Main() {}
@@ -58,15 +61,19 @@ public final class Main {
 			return argv.length == 0 ? 2 : 0;
 		}
 		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+		if (rest.contains("--help") || rest.contains("-h")) { // `stad score --help`: help, not "--help needs a value"
+			out.print(USAGE);
+			return 0;
+		}
 		Progress progress = new ConsoleProgress(out);
 		try {
 			switch (argv[0]) {
-				case "train" -> train(new Args(rest, Set.of("cpu", "random-teacher")), progress, out);
-				case "score" -> score(new Args(rest, Set.of("cpu")), progress, out);
-				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu")), progress, out);
-				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu")), progress, out);
+				case "train" -> train(new Args(rest, Set.of("cpu", "random-teacher", "overwrite")), progress, out);
+				case "score" -> score(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
+				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
+				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
-				case "demo" -> demo(new Args(rest, Set.of("cpu")), progress, out);
+				case "demo" -> demo(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
 			}
 			return 0;
@@ -77,31 +84,53 @@ public final class Main {
 		} catch (Progress.CancelledException e) {
 			err.println("stad: " + e.getMessage());
 			return 3;
+		} catch (java.nio.file.InvalidPathException e) {
+			err.println("stad: error: " + e.getInput() + " is not a usable file name here (" + e.getReason() + ")"
+					+ (System.getProperty("sun.jnu.encoding", "").toUpperCase(java.util.Locale.ROOT).contains("UTF") ? "" : "; names with accents need a UTF-8 locale: run with LANG=C.UTF-8"));
+			return 1;
 		} catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
 			err.println("stad: error: " + oneLine(e));
+			return 1;
+		} catch (RuntimeException | OutOfMemoryError e) {
+			// A bug or the machine, not the input: still one line (a stack trace helps no user), but say which it is.
+			err.println("stad: error: " + (e instanceof OutOfMemoryError ? "out of memory; give Java more memory (STAD_JAVA_OPTS=-Xmx16g) or use smaller images, --tile or --batch"
+					: "unexpected " + e.getClass().getSimpleName() + ": " + oneLine(e) + " (please report this)"));
 			return 1;
 		}
 	}
 
-	private static String oneLine(Exception e) {
+	private static String oneLine(Throwable e) {
 		String m = e.getMessage();
-		if (e instanceof java.nio.file.NoSuchFileException n && (m == null || m.equals(n.getFile()))) m = "file not found: " + n.getFile();
-		return (m == null ? e.toString() : m).replace('\n', ' ');
+		if (e instanceof java.nio.file.NoSuchFileException n) m = n.getReason() != null ? n.getReason() : "file not found: " + n.getFile(); // the reason names the file
+		if (e instanceof UncheckedIOException u && u.getCause() != null && (m == null || m.equals(u.getCause().toString()))) return oneLine(u.getCause());
+		return (m == null ? e.toString() : m).strip().replace('\n', ' ');
 	}
+
+	/** The settings that every front end checks the same way, named as on this command line. */
+	private static final ArgumentChecks CHECK = ArgumentChecks.CLI;
 
 	private static TrainingSettings trainingSettings(Args a) {
 		TrainingSettings d = TrainingSettings.defaults();
+		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
+		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
+		int epochCount = epochs == null ? 0 : a.integer("epochs", 0);
+		double budget = minutes == null ? d.budget().minutes() : a.number("time-budget", 0);
+		if (epochs != null && epochCount == 0) epochCount = -1; // "--epochs 0" is an error, not "use the time budget"
+		CHECK.training(a.integers("patch-sizes", d.patchSizes()), a.integer("students", d.students()), epochCount, budget,
+				a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()), a.number("learning-rate", d.schedule().optimiser().learningRate()),
+				a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()), a.number("fpr", d.thresholdFpr()));
+		CHECK.tile("tile", a.integer("tile", d.compute().tileSize()));
 		TrainingSettings.Builder b = TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
 				.seed(a.integer("seed", (int) d.seed()))
 				.crop(a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()))
 				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
 				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"));
-		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
-		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
-		if (epochs != null) b.epochs(a.integer("epochs", 0));
-		else b.timeBudget(a.number("time-budget", d.budget().minutes()));
-		return b.build();
+		if (epochCount > 0) b.epochs(epochCount);
+		else b.timeBudget(budget);
+		TrainingSettings s = b.build();
+		CHECK.trainingMemory(s);
+		return s;
 	}
 
 	private static void train(Args a, Progress progress, PrintStream out) throws IOException {
@@ -110,11 +139,14 @@ public final class Main {
 		TrainingSettings settings = trainingSettings(a);
 		List<Path> teacherFiles = a.paths("teacher");
 		boolean randomTeacher = a.flag("random-teacher");
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(normal).readsSet(validation);
+		for (Path t : teacherFiles) guard.reads(t, "a teacher file this command reads (--teacher)");
 		a.rejectUnknown();
 		List<ImageEntry> normalSet = ImageSets.resolve(normal), validationSet = ImageSets.resolve(validation);
+		TrainJob.checkOutput(normalSet, validationSet, model, guard); // before the teachers or any image are read
 		out.println("Training on " + normalSet.size() + " normal image(s), validating on " + validationSet.size() + "; " + Djl.describe());
 		try (ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
-				Teachers.fromFiles(teacherFiles, !randomTeacher), progress)) {
+				Teachers.fromFiles(teacherFiles, !randomTeacher), guard, progress)) {
 			AnomalyModel m = outcome.model();
 			out.println("Model: " + model + " (threshold " + String.format("%.3f", m.threshold()) + " at " + m.thresholdFpr() * 100 + "% false positives on validation pixels)");
 			for (var e : outcome.losses().entrySet()) {
@@ -128,12 +160,16 @@ public final class Main {
 		Path modelFile = a.path("model");
 		String input = a.required("input");
 		Path outDir = a.path("out");
-		BatchDetectJob.Options o = new BatchDetectJob.Options(a.number("threshold", Double.NaN), a.integer("min-area", 10), a.integer("tile", 256));
+		String threshold = a.optional("threshold", null); // absent: the model's default; NaN is refused, not taken for absent
+		BatchDetectJob.Options o = new BatchDetectJob.Options(threshold == null ? Double.NaN : CHECK.finite("threshold", a.number("threshold", 0)),
+				CHECK.count("min-area", a.integer("min-area", 10), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)));
 		boolean gpu = !a.flag("cpu");
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(input);
 		a.rejectUnknown();
 		List<ImageEntry> inputs = ImageSets.resolve(input);
+		BatchDetectJob.checkOutputs(inputs, outDir, o, guard);
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, progress);
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, guard, progress);
 			long flagged = rows.stream().filter(ResultRows.ImageRow::flagged).count();
 			long failed = rows.stream().filter(ResultRows.ImageRow::failed).count();
 			out.println("Wrote " + outDir.resolve("scores.csv") + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
@@ -146,14 +182,16 @@ public final class Main {
 		String test = a.required("test");
 		String masks = a.optional("masks", null);
 		Path outDir = a.path("out");
-		double maxFpr = a.number("max-fpr", 0.3);
-		int tile = a.integer("tile", 256);
+		double maxFpr = CHECK.rate("max-fpr", a.number("max-fpr", 0.3), true);
+		int tile = CHECK.tile("tile", a.integer("tile", 256));
 		boolean gpu = !a.flag("cpu");
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(test);
 		a.rejectUnknown();
 		List<ImageEntry> tests = ImageSets.resolve(test);
 		if (masks != null) tests = ImageSets.withMasks(tests, Path.of(masks));
+		EvaluateJob.checkOutputs(tests, outDir, maxFpr, tile, guard);
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			EvaluationReport report = EvaluateJob.run(model, tests, outDir, maxFpr, tile, progress);
+			EvaluationReport report = EvaluateJob.run(model, tests, outDir, maxFpr, tile, guard, progress);
 			EvaluationReport.Summary s = report.overall();
 			out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
 					s.images(), s.regions(), outDir.resolve("metrics.json"));
@@ -166,6 +204,11 @@ public final class Main {
 		if (p < 0) throw new Args.UsageException("--patch-size is required (17, 33 or 65)");
 		Path file = a.path("out");
 		TeacherSettings d = TeacherSettings.defaults(p);
+		CHECK.patchSizes("patch-size", new int[] { p });
+		CHECK.count("width", a.integer("width", d.network().width()), 1, io.github.stad.engine.net.Architecture.MAX_SIZE);
+		CHECK.count("descriptor-dim", a.integer("descriptor-dim", d.network().descriptorDim()), 1, io.github.stad.engine.net.Architecture.MAX_SIZE);
+		CHECK.count("batch", a.integer("batch", d.batchSize()), 2, 4096);
+		CHECK.positive("learning-rate", a.number("learning-rate", d.optimiser().learningRate()));
 		String distill = a.optional("distill", null);
 		TeacherSettings s = TeacherSettings.builder(p).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
@@ -175,10 +218,13 @@ public final class Main {
 		int distillSize = a.integer("distill-input-size", 224);
 		String resume = a.optional("resume", null);
 		String init = a.optional("init", null);
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(images);
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
+		Path resumeFile = resume == null ? null : Path.of(resume);
+		TrainTeacherJob.checkOutput(set, init, distill, file, resumeFile, guard);
 		out.println("Pretraining a p=" + p + " teacher on " + set.size() + " image(s); " + Djl.describe());
-		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resume == null ? null : Path.of(resume), progress);
+		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resumeFile, guard, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
 	}
@@ -197,6 +243,7 @@ public final class Main {
 		Path outDir = Path.of(a.optional("out", "demo-output"));
 		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", epochs == null ? "2" : null);
 		String cpu = a.flag("cpu") ? "--cpu" : null;
+		boolean overwrite = a.flag("overwrite");
 		a.rejectUnknown();
 		Path model = outDir.resolve("model.zip");
 		String[][] steps = {
@@ -206,8 +253,10 @@ public final class Main {
 				{ "evaluate", "--model", model.toString(), "--test", samples.resolve("test").toString(), "--masks", samples.resolve("ground_truth").toString(),
 						"--out", outDir.resolve("evaluation").toString() } };
 		for (String[] step : steps) {
-			String[] argv = cpu == null ? step : Arrays.copyOf(step, step.length + 1);
-			if (cpu != null) argv[step.length] = cpu;
+			List<String> argv0 = new java.util.ArrayList<>(Arrays.asList(step));
+			if (cpu != null) argv0.add(cpu);
+			if (overwrite) argv0.add("--overwrite");
+			String[] argv = argv0.toArray(String[]::new);
 			out.println("$ stad " + String.join(" ", argv));
 			int code = run(argv, out, System.err);
 			if (code != 0) throw new IllegalStateException("demo step '" + step[0] + "' failed");

@@ -39,5 +39,8 @@ public interface Progress {
 	/** Thrown when the user cancelled; nothing was written. */
 	final class CancelledException extends RuntimeException {
 		public CancelledException() { super("Cancelled by the user; nothing was written."); }
+
+		/** @param message what was kept, for work that saves what it finished (a batch's scores.csv) */
+		public CancelledException(String message) { super(message); }
 	}
 }

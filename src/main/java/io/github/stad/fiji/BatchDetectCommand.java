@@ -7,8 +7,10 @@ import ij.text.TextPanel;
 import ij.text.TextWindow;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.BatchDetectJob;
+import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.ThresholdChoice;
 import org.scijava.ItemIO;
@@ -41,6 +43,10 @@ public class BatchDetectCommand extends SegmentingCommand {
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE, persist = false,
 			description = "Gets NAME.tif (anomaly map), NAME_overlay.png, NAME_rois.zip per image and scores.csv.")
 	private File output_folder;
+
+	@Parameter(label = "Overwrite existing files", persist = false,
+			description = "Replace output files that exist before this run (never an input). Off: an existing file stops the command before any work.")
+	private boolean overwrite;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Images scored")
 	private int scored;
@@ -94,11 +100,13 @@ public class BatchDetectCommand extends SegmentingCommand {
 		if (!given(input_folder) || !input_folder.isDirectory()) throw new IllegalArgumentException("Choose an existing input folder (input_folder), got " + input_folder);
 		if (!given(output_folder)) throw new IllegalArgumentException("Choose an output folder (output_folder)");
 		ThresholdChoice choice = thresholdChoice();
+		List<ImageEntry> inputs = ImageSets.fromFolder(input_folder.toPath());
+		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
+		BatchDetectJob.checkOutputs(inputs, output_folder.toPath(), new BatchDetectJob.Options(Double.NaN, min_region_size, tile_size), guard); // before the model loads
 		try (AnomalyModel model = openModel()) {
 			double threshold = threshold(choice, model);
-			List<ImageEntry> inputs = ImageSets.fromFolder(input_folder.toPath());
 			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, output_folder.toPath(),
-					new BatchDetectJob.Options(threshold, min_region_size, tile_size), progress()); // sorted by image score, failures last
+					new BatchDetectJob.Options(threshold, min_region_size, tile_size), guard, progress()); // sorted by image score, failures last
 			scores_table = ResultTables.of(ResultRows.SCORES, rows);
 			for (ResultRows.ImageRow r : rows) {
 				if (r.failed()) {

@@ -7,7 +7,9 @@ import io.github.stad.engine.eval.ProCurve;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.EvaluateJob;
+import io.github.stad.jobs.OutputGuard;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -38,6 +40,10 @@ public class EvaluateCommand extends ModelCommand {
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Gets metrics.json and pro_curve.png.")
 	private File output_folder;
 
+	@Parameter(label = "Overwrite existing files", persist = false,
+			description = "Replace output files that exist before this run (never an input). Off: an existing file stops the command before any work.")
+	private boolean overwrite;
+
 	@Parameter(label = "Integrate PRO up to FPR", min = "0.001", max = "1", persist = false, description = "AU-PRO is the area under the PRO curve up to this false-positive rate (0.3 as in MVTec AD).")
 	private double max_fpr = 0.3;
 
@@ -62,8 +68,11 @@ public class EvaluateCommand extends ModelCommand {
 		if (!given(mask_folder) || !mask_folder.isDirectory()) throw new IllegalArgumentException("Choose an existing ground-truth mask folder (mask_folder), got " + mask_folder);
 		if (!given(output_folder)) throw new IllegalArgumentException("Choose an output folder (output_folder)");
 		List<ImageEntry> tests = ImageSets.withMasks(ImageSets.fromFolder(test_folder.toPath()), mask_folder.toPath());
+		ArgumentChecks.FIJI.rate("max-fpr", max_fpr, true);
+		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
+		EvaluateJob.checkOutputs(tests, output_folder.toPath(), max_fpr, tile_size, guard); // before the model loads
 		try (AnomalyModel model = openModel()) {
-			EvaluationReport report = EvaluateJob.run(model, tests, output_folder.toPath(), max_fpr, tile_size, progress());
+			EvaluationReport report = EvaluateJob.run(model, tests, output_folder.toPath(), max_fpr, tile_size, guard, progress());
 			EvaluationReport.Summary s = report.overall();
 			au_pro = s.auPro();
 			pixel_auroc = s.pixelAuroc();

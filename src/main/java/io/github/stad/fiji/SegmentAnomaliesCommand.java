@@ -11,6 +11,7 @@ import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.RoiSets;
 import io.github.stad.jobs.DetectJob;
+import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.ThresholdChoice;
 import org.scijava.ItemIO;
@@ -44,6 +45,10 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 	@Parameter(label = "Adjust the threshold live (GUI only)", persist = false,
 			description = "From the menu: preview the regions while moving the threshold or the target false-positive rate; OK uses and records the value. Never in macros or headless.")
 	private boolean live_threshold = true;
+
+	@Parameter(label = "Overwrite existing files", persist = false,
+			description = "Replace output files that exist before this run (never an input). Off: an existing file stops the command before any work.")
+	private boolean overwrite;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Regions")
 	private int region_count;
@@ -121,6 +126,13 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 			ImagePlus imp = imageOrActive(image_file, "image_file");
 			List<ImagePlusPlanes.Plane> planes = ImagePlusPlanes.planes(imp, model.inputChannels());
 			List<FloatImage> images = planes.stream().map(ImagePlusPlanes.Plane::image).toList();
+			String stem = planes.size() == 1 ? images.get(0).name() : images.get(0).name().replaceAll("(_[zt]\\d+)+$", "");
+			if (given(output_folder)) { // before scoring: a refused output costs no work
+				OutputGuard guard = OutputGuard.fiji(overwrite).reads(image_file == null ? null : image_file.toPath(), "the image file this command reads (image_file)")
+						.reads(model_file.toPath(), "the model file this command reads (model_file)");
+				guard.checkFolder(output_folder.toPath());
+				for (String suffix : DetectJob.OUTPUT_SUFFIXES) guard.checkFile(output_folder.toPath().resolve(stem + suffix), null);
+			}
 			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, progress());
 
 			if (live_threshold && isInteractive()) {
@@ -140,7 +152,6 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 			images_table = ResultTables.of(ResultRows.IMAGES, segmentations.stream().map(DetectJob::imageRow).toList());
 
 			if (given(output_folder)) {
-				String stem = planes.size() == 1 ? images.get(0).name() : images.get(0).name().replaceAll("(_[zt]\\d+)+$", "");
 				Files.createDirectories(output_folder.toPath());
 				RoiSets.write(rois, output_folder.toPath().resolve(stem + "_rois.zip"));
 				DetectJob.writeTables(segmentations, output_folder.toPath(), stem + "_");

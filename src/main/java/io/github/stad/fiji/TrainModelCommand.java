@@ -8,6 +8,8 @@ import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.ArgumentChecks;
+import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
 import org.scijava.ItemIO;
@@ -73,8 +75,12 @@ public class TrainModelCommand extends StadCommand {
 			description = "Use an untrained teacher instead of the shipped default teachers: fast with a small network width, but the maps are poor.")
 	private boolean random_teacher = false;
 
-	@Parameter(label = "Model file", style = FileWidget.SAVE_STYLE, persist = false, description = "Where to save the model (.zip). An existing file is only replaced when training succeeds.")
+	@Parameter(label = "Model file", style = FileWidget.SAVE_STYLE, persist = false, description = "Where to save the model (.zip). An existing file is only replaced with overwrite, and only when training succeeds.")
 	private File model_file;
+
+	@Parameter(label = "Overwrite existing files", persist = false,
+			description = "Replace output files that exist before this run (never an input). Off: an existing file stops the command before any work.")
+	private boolean overwrite;
 
 	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
 	private boolean use_gpu;
@@ -88,16 +94,30 @@ public class TrainModelCommand extends StadCommand {
 	@Override
 	protected void execute() throws Exception {
 		if (!given(model_file)) throw new IllegalArgumentException("Choose where to save the model (model_file)");
+		TrainingSettings d = TrainingSettings.defaults();
+		ArgumentChecks.FIJI.training(parseSizes(patch_sizes), students, epochs, time_budget, d.schedule().cropSize(), d.schedule().batchSize(),
+				d.schedule().optimiser().learningRate(), network_width, descriptor_size, threshold_fpr);
 		TrainingSettings.Builder builder = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students)
 				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu);
 		if (epochs > 0) builder.epochs(epochs);
 		else builder.timeBudget(time_budget);
 		TrainingSettings settings = builder.build();
+		ArgumentChecks.FIJI.trainingMemory(settings);
 		var progress = progress();
+		// Every input resolved and the model file checked before any image is read.
+		var normalSet = given(normal_folder) ? ImageSets.fromFolder(normal_folder.toPath()) : null;
+		var validationSet = given(validation_folder) ? ImageSets.fromFolder(validation_folder.toPath()) : null;
+		OutputGuard guard = OutputGuard.fiji(overwrite);
+		List<Path> teachers = new ArrayList<>();
+		for (String t : teacher_files == null ? new String[0] : teacher_files.split(",")) if (!t.isBlank()) teachers.add(Path.of(t.trim()));
+		for (Path t : teachers) guard.reads(t, "a teacher file this command reads (teacher_files)");
+		if (normalSet != null) guard.readsImages(normalSet);
+		if (validationSet != null) guard.readsImages(validationSet);
+		if (normalSet != null) guard.checkFileAndFolder(model_file.toPath()); // the active image is in memory already: TrainJob checks before training
 		List<FloatImage> normal;
 		String normalName;
-		if (given(normal_folder)) {
-			normal = TrainJob.read(ImageSets.fromFolder(normal_folder.toPath()), "normal", progress);
+		if (normalSet != null) {
+			normal = TrainJob.read(normalSet, "normal", progress);
 			normalName = normal_folder.getPath();
 		} else {
 			ImagePlus imp = imageOrActive(null, "normal_folder");
@@ -107,8 +127,9 @@ public class TrainModelCommand extends StadCommand {
 		}
 		List<FloatImage> validation;
 		String validationName;
-		if (given(validation_folder)) {
-			validation = TrainJob.read(ImageSets.fromFolder(validation_folder.toPath()), "validation", progress);
+		if (validationSet != null) {
+			guard.checkFileAndFolder(model_file.toPath());
+			validation = TrainJob.read(validationSet, "validation", progress);
 			validationName = validation_folder.getPath();
 		} else {
 			TrainJob.Split split = TrainJob.holdBack(normal, holdback_fraction);
@@ -116,13 +137,11 @@ public class TrainModelCommand extends StadCommand {
 			validation = split.validation();
 			validationName = "held back: " + validation.size() + " of the normal images";
 		}
-		List<Path> teachers = new ArrayList<>();
-		for (String t : teacher_files == null ? new String[0] : teacher_files.split(",")) if (!t.isBlank()) teachers.add(Path.of(t.trim()));
 		log.info(title() + ": " + normal.size() + " normal and " + validation.size() + " validation image(s); " + Djl.describe() + "; " + Djl.deviceNote(use_gpu));
 		status.showStatus("Training… (press Esc to cancel)");
 		try (LossPlot plot = LossPlot.openIfInteractive("Training loss: " + model_file.getName())) {
 			try (ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
-					Teachers.fromFiles(teachers, !random_teacher), plot == null ? progress : plot.wrap(progress))) {
+					Teachers.fromFiles(teachers, !random_teacher), guard, plot == null ? progress : plot.wrap(progress))) {
 				threshold = outcome.model().threshold();
 			}
 		}

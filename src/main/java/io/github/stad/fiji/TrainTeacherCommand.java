@@ -3,6 +3,7 @@ package io.github.stad.fiji;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTrainer;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.TrainTeacherJob;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -58,6 +59,10 @@ public class TrainTeacherCommand extends StadCommand {
 	@Parameter(label = "Teacher file", style = FileWidget.SAVE_STYLE, persist = false, description = "Where to write the teacher (.zip); also its checkpoint.")
 	private File teacher_file;
 
+	@Parameter(label = "Overwrite existing files", persist = false,
+			description = "Replace output files that exist before this run (never an input). Off: an existing file stops the command before any work.")
+	private boolean overwrite;
+
 	@Parameter(label = "Use GPU", persist = false)
 	private boolean use_gpu;
 
@@ -75,8 +80,8 @@ public class TrainTeacherCommand extends StadCommand {
 		TeacherSettings s = TeacherSettings.builder(p).networkSize(network_width, descriptor_size).iterations(iterations)
 				.lambdas((float) lambda_k, (float) lambda_m, (float) lambda_c).seed(seed).useGpu(use_gpu).build();
 		String distill = given(distill_file) ? distill_file.getPath() : null;
-		TeacherTrainer.Result r = TrainTeacherJob.run(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, distill, 224,
-				teacher_file.toPath(), given(resume_file) ? resume_file.toPath() : null, progress());
+		TeacherTrainer.Result r = TrainTeacherJob.run(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, null, distill, 224,
+				teacher_file.toPath(), given(resume_file) ? resume_file.toPath() : null, OutputGuard.fiji(overwrite), progress());
 		final_loss = r.losses().get(r.losses().size() - 1)[0];
 		log.info(title() + ": teacher written to " + teacher_file + " (final loss " + String.format("%.4f", final_loss) + ")");
 	}

@@ -4,12 +4,17 @@ import ij.ImagePlus;
 import ij.io.FileInfo;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
+import io.github.stad.engine.Memory;
 import io.github.stad.engine.image.FloatImage;
+
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * Reads one image file into a {@link FloatImage} with ImageJ's {@link Opener}, which works in a headless JVM.
@@ -24,7 +29,7 @@ public final class ImageReader {
 	 * @throws IllegalArgumentException if it is a stack/hyperstack, or has NaN or infinite pixels
 	 */
 	public static FloatImage read(Path file) throws IOException {
-		if (!Files.exists(file)) throw new NoSuchFileException(file.toAbsolutePath().toString(), null, "image file not found");
+		if (!Files.exists(file)) throw new NoSuchFileException(file.toAbsolutePath().toString(), null, "Image file not found: " + file.toAbsolutePath());
 		if (!Files.isRegularFile(file)) throw new IOException(file.toAbsolutePath() + " is not a file. Choose an image file (.tif, .png, .jpg).");
 		if (!Files.isReadable(file)) throw new IOException("No permission to read " + file.toAbsolutePath() + ".");
 		String path = file.toAbsolutePath().toString();
@@ -37,7 +42,19 @@ public final class ImageReader {
 			throw notReadable(file, "its content is " + describe(type));
 		}
 		// Check TIFF headers ourselves: ImageJ reports broken ones with an error dialog instead of an exception.
-		if (type == Opener.TIFF) checkTiff(file);
+		long[] size = type == Opener.TIFF ? checkTiff(file) : declaredSize(file);
+		if (size != null) {
+			// Refuse what cannot fit before decoding: the raw planes and the float copy of every channel.
+			double bytes = (double) size[0] * size[1] * (size[2] + 12);
+			try {
+				Memory.requireHeap(bytes, fileName + " (" + size[0] + "x" + size[1] + " pixels" + (size[3] > 1 ? ", " + size[3] + " planes" : "") + ")",
+						"give Java more memory (Edit > Options > Memory & Threads, or STAD_JAVA_OPTS=-Xmx…) or crop the image into parts");
+			} catch (IllegalArgumentException e) {
+				throw new IOException(e.getMessage() + " (file: " + path + ")");
+			}
+		}
+		// A truncated JPEG decodes without an exception, its missing part grey: refuse it here, by name.
+		if (type == Opener.JPEG) checkJpegComplete(file);
 
 		ImagePlus imp;
 		try {
@@ -54,7 +71,8 @@ public final class ImageReader {
 		return ImagePlusConverter.convert(imp, 1, ImageFiles.baseName(file), what);
 	}
 
-	private static void checkTiff(Path file) throws IOException {
+	/** @return width, height, bytes per pixel of all planes together, planes */
+	private static long[] checkTiff(Path file) throws IOException {
 		FileInfo[] info;
 		try {
 			String dir = file.toAbsolutePath().getParent().toString();
@@ -65,6 +83,58 @@ public final class ImageReader {
 		if (info == null || info.length == 0) throw notReadable(file, "it has no TIFF image directory");
 		FileInfo fi = info[0];
 		if (fi.width <= 0 || fi.height <= 0) throw notReadable(file, "its TIFF header gives the size " + fi.width + "x" + fi.height);
+		long planes = info.length == 1 ? Math.max(1, fi.nImages) : info.length;
+		return new long[] { fi.width, fi.height, Math.max(1, fi.getBytesPerPixel()) * planes, planes };
+	}
+
+	/** Width and height from the header of a PNG, JPEG, GIF or BMP, without decoding; null if no reader says. */
+	private static long[] declaredSize(Path file) {
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			if (in == null) return null;
+			Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+			if (!readers.hasNext()) return null;
+			javax.imageio.ImageReader r = readers.next();
+			try {
+				r.setInput(in, true, true);
+				return new long[] { r.getWidth(0), r.getHeight(0), 4, 1 };
+			} finally {
+				r.dispose();
+			}
+		} catch (IOException | RuntimeException e) {
+			return null; // ImageJ's own decoder then says what is wrong
+		}
+	}
+
+	/**
+	 * Follows the JPEG's segments to its end-of-image marker. A file cut short (an interrupted copy
+	 * or download) ends without one; the decoder would fill the rest grey with a warning that names no file.
+	 */
+	static void checkJpegComplete(Path file) throws IOException {
+		byte[] b = Files.readAllBytes(file);
+		int n = b.length, pos = 2;
+		while (pos + 1 < n) {
+			if ((b[pos] & 0xFF) != 0xFF) throw notReadable(file, "its JPEG structure is broken at byte " + pos);
+			int marker = b[pos + 1] & 0xFF;
+			if (marker == 0xFF) { pos++; continue; } // fill byte
+			if (marker == 0xD9) return; // end of image
+			if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { pos += 2; continue; }
+			if (pos + 3 >= n) break;
+			int length = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+			pos += 2 + length;
+			if (marker == 0xDA) {
+				// Entropy-coded data: a marker is 0xFF followed by anything but 0x00 (stuffing) or a restart marker.
+				while (pos + 1 < n) {
+					if ((b[pos] & 0xFF) == 0xFF) {
+						int next = b[pos + 1] & 0xFF;
+						if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) { pos += 2; continue; }
+						if (next != 0xFF) break;
+					}
+					pos++;
+				}
+			}
+		}
+		throw new IOException(file.getFileName() + " is truncated: the JPEG data ends before the end of the image, so part of it would be read as grey (file: "
+				+ file.toAbsolutePath() + "). Copy or download it again, or leave it out.");
 	}
 
 	private static IOException notReadable(Path file, String why) {

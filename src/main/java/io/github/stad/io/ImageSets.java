@@ -97,6 +97,23 @@ public final class ImageSets {
 	}
 
 	/**
+	 * The file a set names itself, without reading it: the CSV of {@code FILE.csv:SPLIT} or a single
+	 * image; null for a folder, a missing path or an invalid one (so that outputs can be kept off it).
+	 */
+	public static Path namedFile(String spec) {
+		if (spec == null || spec.isBlank()) return null;
+		String text = spec.strip();
+		int colon = text.lastIndexOf(':');
+		if (colon > 0 && text.substring(0, colon).toLowerCase(Locale.ROOT).endsWith(".csv")) text = text.substring(0, colon);
+		try {
+			Path path = Path.of(text);
+			return Files.isRegularFile(path) ? path : null;
+		} catch (InvalidPathException e) {
+			return null;
+		}
+	}
+
+	/**
 	 * All images directly in {@code folder} (defect type {@code ""}); if it holds none, the images
 	 * of its subfolders with the subfolder name as defect type. Sorted by type, then file name.
 	 */

@@ -67,6 +67,9 @@ public final class DetectJob {
 		return ResultRows.ImageRow.of(s.image(), s.imageScore(), s.threshold(), s.regions());
 	}
 
+	/** What Segment Anomalies… writes per image into its output folder, after the image's name. */
+	public static final List<String> OUTPUT_SUFFIXES = List.of("_rois.zip", "_regions.csv", "_images.csv");
+
 	/** Writes {@code PREFIXregions.csv} and {@code PREFIXimages.csv} into a folder; returns the two files. */
 	public static List<Path> writeTables(List<Segmentation> segmentations, Path folder, String prefix) throws IOException {
 		Path regions = folder.resolve(prefix + "regions.csv"), images = folder.resolve(prefix + "images.csv");

@@ -23,7 +23,23 @@ public final class EvaluateJob {
 
 	/** @param tests entries with masks already matched (defect-free images have none) */
 	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, Progress progress) throws IOException {
+		return run(model, tests, outDir, maxFpr, tileSize, OutputGuard.noOverwrite(), progress);
+	}
+
+	/** What can be checked before the model is loaded or an image read (idempotent for one guard). */
+	public static void checkOutputs(List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, OutputGuard guard) {
 		if (tests.isEmpty()) throw new IllegalArgumentException("No test images");
+		if (!(maxFpr > 0 && maxFpr <= 1)) throw new IllegalArgumentException("The false-positive rate to integrate PRO up to must lie between 0 and 1 (1 included), got " + maxFpr);
+		if (tileSize < ArgumentChecks.MIN_TILE) throw new IllegalArgumentException("The tile size must be at least " + ArgumentChecks.MIN_TILE + " pixels, got " + tileSize);
+		guard.readsImages(tests);
+		guard.checkFolder(outDir);
+		guard.checkFile(outDir.resolve("metrics.json"), null);
+		guard.checkFile(outDir.resolve("pro_curve.png"), null);
+	}
+
+	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, OutputGuard guard, Progress progress)
+			throws IOException {
+		checkOutputs(tests, outDir, maxFpr, tileSize, guard);
 		List<ScoredImage> scored = new ArrayList<>();
 		for (int i = 0; i < tests.size(); i++) {
 			progress.checkCancelled();

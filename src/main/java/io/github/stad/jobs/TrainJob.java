@@ -25,23 +25,69 @@ public final class TrainJob {
 	 */
 	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
-		for (ImageEntry e : normal) OutputGuard.refuseOverwrite(out, e.image());
-		for (ImageEntry e : validation) OutputGuard.refuseOverwrite(out, e.image());
+		return run(normal, normalName, validation, validationName, out, settings, teachers, OutputGuard.noOverwrite(), progress);
+	}
+
+	/** As above, with the front end's guard (which already knows the other files the run reads: CSV lists, teachers). */
+	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
+			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
+		checkOutput(normal, validation, out, guard);
 		List<FloatImage> normalImages = ImageLoading.readAll(normal, "normal", progress);
 		List<FloatImage> validationImages = ImageLoading.readAll(validation, "validation", progress);
-		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, progress);
+		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, guard, progress);
+	}
+
+	/** The model file against the images (and whatever else the guard was told is read), before any image is read. */
+	public static void checkOutput(List<ImageEntry> normal, List<ImageEntry> validation, Path out, OutputGuard guard) {
+		guard.readsImages(normal).readsImages(validation);
+		guard.checkFileAndFolder(out);
 	}
 
 	/** Train from images already in memory (Fiji's open images). */
 	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
+		return train(normal, normalName, validation, validationName, out, settings, teachers, OutputGuard.noOverwrite(), progress);
+	}
+
+	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
+			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
+		guard.checkFileAndFolder(out);
+		warnAboutConstantImages(validation, progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("normalData", normalName);
 		provenance.put("validationData", validationName);
 		ModelTrainer.Outcome outcome = ModelTrainer.train(normal, validation, settings, teachers, provenance, progress);
+		if (!Double.isFinite(outcome.model().threshold())) {
+			outcome.close();
+			throw new IllegalStateException("Training diverged: the default threshold came out " + outcome.model().threshold()
+					+ ", so no model was saved; try a smaller learning rate, or check the images for extreme values");
+		}
 		ModelBundle.save(outcome.model(), out);
 		progress.log("Model written to " + out);
 		return outcome;
+	}
+
+	/**
+	 * A constant validation image has no texture to calibrate on: its scores set the threshold near
+	 * the mean of nothing, and a model validated only on such images flags everything or nothing.
+	 */
+	static void warnAboutConstantImages(List<FloatImage> validation, Progress progress) {
+		List<String> constant = new java.util.ArrayList<>();
+		for (FloatImage image : validation) {
+			boolean flat = true;
+			for (float[] channel : image.data()) {
+				for (float v : channel) {
+					if (v != channel[0]) { flat = false; break; }
+				}
+				if (!flat) break;
+			}
+			if (flat) constant.add(image.name());
+		}
+		if (constant.isEmpty()) return;
+		String which = constant.size() == validation.size() ? "EVERY validation image is" : constant.size() + " of " + validation.size() + " validation images are";
+		progress.log("WARNING: " + which + " constant (one grey value, no texture): " + String.join(", ", constant.subList(0, Math.min(5, constant.size())))
+				+ (constant.size() > 5 ? ", …" : "") + ". The threshold and the score scale are learnt from the validation images, so they will be "
+				+ (constant.size() == validation.size() ? "meaningless" : "biased") + "; validate on real anomaly-free images.");
 	}
 
 	/** Training and validation images after a hold-back. */

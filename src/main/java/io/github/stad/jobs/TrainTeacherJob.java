@@ -12,6 +12,7 @@ import io.github.stad.engine.teacher.TorchScriptDistiller;
 import io.github.stad.io.ImageEntry;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,28 @@ public final class TrainTeacherJob {
 	/** @param initial a teacher file to fine-tune ("default" for the shipped teacher of this p), or null for random weights */
 	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String initial, String distill, int distillInputSize,
 			Path out, Path resume, Progress progress) throws IOException {
-		for (ImageEntry e : images) OutputGuard.refuseOverwrite(out, e.image());
+		return run(images, imagesName, settings, initial, distill, distillInputSize, out, resume, OutputGuard.noOverwrite(), progress);
+	}
+
+	/** Resuming from the output file itself is how a checkpoint continues, so that file may be replaced without overwrite. */
+	public static void checkOutput(List<ImageEntry> images, String initial, String distill, Path out, Path resume, OutputGuard guard) throws IOException {
+		guard.readsImages(images);
+		if (initial != null && !initial.equals("default")) guard.reads(Path.of(initial), "the teacher to start from (--init)");
+		if (distill != null && !distill.contains("://")) {
+			try {
+				guard.reads(Path.of(distill), "the network to distil from");
+			} catch (java.nio.file.InvalidPathException ignored) {
+				// not a file: the distiller says what it is
+			}
+		}
+		boolean resumesInPlace = resume != null && Files.exists(resume) && Files.exists(out) && Files.isSameFile(resume, out);
+		if (resumesInPlace) guard.checkFolder(out.toAbsolutePath().getParent());
+		else guard.reads(resume, "the checkpoint to resume from").checkFileAndFolder(out);
+	}
+
+	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String initial, String distill, int distillInputSize,
+			Path out, Path resume, OutputGuard guard, Progress progress) throws IOException {
+		checkOutput(images, initial, distill, out, resume, guard);
 		List<FloatImage> photos = ImageLoading.readAll(images, "teacher training", progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("data", imagesName + " (" + photos.size() + " images)");

@@ -502,7 +502,8 @@ class CommandsTest {
 		};
 		Object[] strong = { listener }; // the event service holds subscribers weakly
 		context.service(EventService.class).subscribe(listener);
-		Map<String, Object> in = tinyTraining(Map.of("normal_folder", sample("normal"), "validation_folder", sample("validation"), "model_file", target.toFile(), "epochs", 50));
+		Map<String, Object> in = tinyTraining(Map.of("normal_folder", sample("normal"), "validation_folder", sample("validation"), "model_file", target.toFile(), "epochs", 50,
+				"overwrite", true));
 		context.service(ModuleService.class).run(module, true, in).get();
 		assertTrue(((Cancelable) module).isCanceled());
 		assertTrue(((Cancelable) module).getCancelReason().contains("Cancelled"), ((Cancelable) module).getCancelReason());
@@ -526,5 +527,87 @@ class CommandsTest {
 		in.put("images_folder", dir.resolve("no-such-folder").toFile());
 		String message = failure(run(TrainTeacherCommand.class, in));
 		assertTrue(message.contains("no-such-folder"), message);
+	}
+
+	// ------------------------------------------------------------------ issue 11: outputs, output folders and model files in Fiji
+
+	@Test
+	void batchDetectNeverReplacesExistingOutputsUnlessOverwriteAndNeverAnInput() throws Exception {
+		Path in = dir.resolve("guard-in"), out = dir.resolve("guard-out");
+		Files.createDirectories(in);
+		Files.createDirectories(out);
+		Files.copy(SAMPLES.resolve("test/good/000.png"), in.resolve("a.png"));
+		Files.writeString(out.resolve("a.tif"), "the user's own file");
+		String message = failure(run(BatchDetectCommand.class, Map.of("model_file", model.toFile(), "input_folder", in.toFile(), "output_folder", out.toFile())));
+		assertTrue(message.contains(out.resolve("a.tif").toString()) && message.contains("already exists") && message.contains("overwrite=true"), message);
+		assertEquals("the user's own file", Files.readString(out.resolve("a.tif")));
+		assertFalse(Files.exists(out.resolve("scores.csv")), "refused before any work");
+		assertNotCanceled(run(BatchDetectCommand.class, Map.of("model_file", model.toFile(), "input_folder", in.toFile(), "output_folder", out.toFile(), "overwrite", true)));
+		assertTrue(Files.size(out.resolve("a.tif")) > 100);
+
+		byte[] image = Files.readAllBytes(in.resolve("a.png"));
+		Files.copy(in.resolve("a.png"), in.resolve("a_overlay.png")); // outputs into the input folder would replace this input
+		Files.delete(in.resolve("a.png"));
+		Files.copy(SAMPLES.resolve("test/good/000.png"), in.resolve("a.png"));
+		String input = failure(run(BatchDetectCommand.class, Map.of("model_file", model.toFile(), "input_folder", in.toFile(), "output_folder", in.toFile(), "overwrite", true)));
+		assertTrue(input.contains("is one of the input images"), input);
+		assertArrayEquals(image, Files.readAllBytes(in.resolve("a_overlay.png")));
+	}
+
+	@Test
+	void trainModelRefusesAnExistingModelWithoutOverwriteAndTheTeacherFileAlways() throws Exception {
+		Path existing = dir.resolve("existing.zip");
+		Files.copy(model, existing);
+		byte[] before = Files.readAllBytes(existing);
+		String message = failure(run(TrainModelCommand.class, tinyTraining(Map.of("normal_folder", sample("normal"), "validation_folder", sample("validation"),
+				"model_file", existing.toFile()))));
+		assertTrue(message.contains("existing.zip") && message.contains("already exists") && message.contains("overwrite"), message);
+		String teacher = failure(run(TrainModelCommand.class, tinyTraining(Map.of("normal_folder", sample("normal"), "validation_folder", sample("validation"),
+				"model_file", existing.toFile(), "teacher_files", existing.toString(), "overwrite", true))));
+		assertTrue(teacher.contains("teacher file") && teacher.contains("never replaced"), teacher);
+		assertArrayEquals(before, Files.readAllBytes(existing));
+		String twice = failure(run(TrainModelCommand.class, tinyTraining(Map.of("patch_sizes", "17,17", "model_file", dir.resolve("never.zip").toFile()))));
+		assertTrue(twice.contains("patch_sizes=17,17") && twice.contains("given twice"), twice);
+		String students = failure(run(TrainModelCommand.class, tinyTraining(Map.of("students", 99999, "model_file", dir.resolve("never.zip").toFile()))));
+		assertTrue(students.contains("students=99999") && students.contains("between 1 and 64"), students);
+	}
+
+	@Test
+	void evaluateAndSegmentRefuseOutputFoldersThatCannotBeWritten() throws Exception {
+		Path file = Files.writeString(dir.resolve("in-the-way.txt"), "mine");
+		String evaluate = failure(run(EvaluateCommand.class, Map.of("model_file", model.toFile(), "test_folder", sample("test"), "mask_folder", sample("ground_truth"),
+				"output_folder", file.resolve("evaluation").toFile())));
+		assertTrue(evaluate.contains(file.toString()) && evaluate.contains("is a file, not a folder"), evaluate);
+		String maxFpr = failure(run(EvaluateCommand.class, Map.of("model_file", model.toFile(), "test_folder", sample("test"), "mask_folder", sample("ground_truth"),
+				"output_folder", dir.resolve("e0").toFile(), "max_fpr", 0.0)));
+		assertTrue(maxFpr.contains("max_fpr=0.0") && maxFpr.contains("between 0 and 1"), maxFpr);
+		Path out = dir.resolve("segment-guard");
+		Files.createDirectories(out);
+		Files.writeString(out.resolve("000_regions.csv"), "mine");
+		String segment = failure(run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"), "output_folder", out.toFile())));
+		assertTrue(segment.contains("000_regions.csv") && segment.contains("already exists"), segment);
+		assertEquals("mine", Files.readString(out.resolve("000_regions.csv")));
+		String sys = failure(run(EvaluateCommand.class, Map.of("model_file", model.toFile(), "test_folder", sample("test"), "mask_folder", sample("ground_truth"),
+				"output_folder", new File("/proc/self/stad-evaluation"))));
+		assertTrue(sys.contains("no such folder"), sys);
+	}
+
+	@Test
+	void aDamagedModelFileIsRefusedByNameInEveryCommand() throws Exception {
+		Path damaged = dir.resolve("damaged.zip");
+		try (var in = new java.util.zip.ZipFile(model.toFile()); var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
+			for (var e : java.util.Collections.list(in.entries())) {
+				byte[] b = in.getInputStream(e).readAllBytes();
+				if (e.getName().equals("model.json")) b = new String(b, java.nio.charset.StandardCharsets.UTF_8).replaceFirst("\"students\": \\d+", "\"students\": 0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+				out.write(b);
+			}
+		}
+		for (Module module : List.of(run(DetectAnomaliesCommand.class, Map.of("model_file", damaged.toFile(), "image_file", sample("test/good/000.png"))),
+				run(ModelInfoCommand.class, Map.of("model_file", damaged.toFile())))) {
+			String m = failure(module);
+			assertTrue(m.contains("damaged.zip") && m.contains("0 students") && m.contains("train the model again"), m);
+			assertFalse(m.contains("Unexpected"), m);
+		}
 	}
 }

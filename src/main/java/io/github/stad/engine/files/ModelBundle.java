@@ -117,8 +117,8 @@ public final class ModelBundle {
 				long[] lengths = DescriptorNet.parameterLengths(a);
 				String dir = "p" + j.patchSize + "/";
 				List<List<float[]>> nets = new ArrayList<>();
-				nets.add(zip.weights(dir + "teacher.bin", lengths));
-				for (int i = 0; i < h.students; i++) nets.add(zip.weights(dir + "student-" + (i + 1) + ".bin", lengths));
+				nets.add(finite(zip.weights(dir + "teacher.bin", lengths), zip.name() + "!" + dir + "teacher.bin"));
+				for (int i = 0; i < h.students; i++) nets.add(finite(zip.weights(dir + "student-" + (i + 1) + ".bin", lengths), zip.name() + "!" + dir + "student-" + (i + 1) + ".bin"));
 				weights.add(nets);
 			}
 			Device device = Djl.device(useGpu);
@@ -171,12 +171,12 @@ public final class ModelBundle {
 	private static Header readHeader(ZipArchive.Reader zip) throws IOException {
 		Header h = zip.header(HEADER, Header.class, FORMAT, FORMAT_VERSION);
 		String name = zip.name();
-		if (h.scales == null || h.scales.isEmpty() || h.normalisationMean == null || h.normalisationStd == null || h.normalisationMean.length != h.inputChannels) {
-			throw new IOException(name + " is incomplete: it describes no networks or no intensity normalisation");
-		}
 		String damaged = "; the file is damaged or was edited (train the model again)";
 		if (h.inputChannels != 1 && h.inputChannels != 3) throw new IOException(name + " declares " + h.inputChannels + " input channels (1 or 3 expected)" + damaged);
-		if (h.normalisationStd.length != h.inputChannels) throw new IOException(name + " has an intensity normalisation of the wrong length" + damaged);
+		if (h.scales == null || h.scales.isEmpty() || h.normalisationMean == null || h.normalisationStd == null) {
+			throw new IOException(name + " is incomplete: it describes no networks or no intensity normalisation");
+		}
+		if (h.normalisationMean.length != h.inputChannels || h.normalisationStd.length != h.inputChannels) throw new IOException(name + " has an intensity normalisation of the wrong length" + damaged);
 		for (int c = 0; c < h.inputChannels; c++) {
 			if (!Float.isFinite(h.normalisationMean[c]) || !(h.normalisationStd[c] > 0) || !Float.isFinite(h.normalisationStd[c])) {
 				throw new IOException(name + " has a non-finite or non-positive intensity normalisation" + damaged);
@@ -185,6 +185,12 @@ public final class ModelBundle {
 		if (h.students < 1 || h.students > MAX_STUDENTS) throw new IOException(name + " declares " + h.students + " students (1 to " + MAX_STUDENTS + " expected)" + damaged);
 		if (!Double.isFinite(h.threshold)) throw new IOException(name + " has a non-finite threshold (" + h.threshold + ")" + damaged);
 		if (!(h.thresholdFpr > 0 && h.thresholdFpr < 1)) throw new IOException(name + " has an invalid threshold false-positive rate " + h.thresholdFpr + damaged);
+		if ((h.thresholdTableFpr == null) != (h.thresholdTableValues == null)) throw new IOException(name + " has half a threshold table" + damaged);
+		if (h.thresholdTableFpr != null) {
+			for (double v : h.thresholdTableFpr) if (!(v > 0 && v <= 1)) throw new IOException(name + " has a threshold table with a false-positive rate of " + v + damaged);
+			for (double v : h.thresholdTableValues) if (!Double.isFinite(v)) throw new IOException(name + " has a non-finite value in its threshold table" + damaged);
+		}
+		if (h.provenance == null) h.provenance = new LinkedHashMap<>();
 		Set<Integer> seen = new HashSet<>();
 		for (Scale s : h.scales) {
 			if (s == null) throw new IOException(name + " has an empty scale entry" + damaged);
@@ -205,6 +211,14 @@ public final class ModelBundle {
 			}
 		}
 		return h;
+	}
+
+	/** A NaN weight makes every score NaN: refused here rather than as a silently empty map. */
+	private static List<float[]> finite(List<float[]> tensors, String what) throws IOException {
+		for (float[] t : tensors) {
+			for (float v : t) if (!Float.isFinite(v)) throw new IOException(what + " holds non-finite weights (NaN or infinity); the file is damaged, or training diverged (train the model again)");
+		}
+		return tensors;
 	}
 
 	private static ThresholdTable thresholdTable(Header h, String name) throws IOException {

@@ -1,6 +1,7 @@
 package io.github.stad.engine.model;
 
 import ai.djl.ndarray.NDManager;
+import io.github.stad.engine.Memory;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.ImageChecks;
@@ -63,6 +64,10 @@ public final class AnomalyModel implements AutoCloseable {
 	/** Refuses images the model cannot score, with a message that says what to do. */
 	public void checkCompatible(FloatImage image) {
 		ImageChecks.requireCompatible(image, inputChannels(), minimumImageSize());
+		// Whole-image arrays: the normalised copy, e and v per scale, the sum and the map.
+		double bytes = 4.0 * image.width() * image.height() * (inputChannels() + 2 * scales.size() + 3);
+		Memory.requireHeap(bytes, image.name() + " (" + image.width() + "x" + image.height() + " pixels)",
+				"give Java more memory (Edit > Options > Memory & Threads, or STAD_JAVA_OPTS=-Xmx…) or crop the image into parts");
 	}
 
 	/** The multi-scale anomaly map of one image (see {@link Calibration#combine}). */

@@ -50,9 +50,14 @@ public final class ScaleModel implements AutoCloseable {
 		float[] error = new float[w * h], variance = new float[w * h];
 		Architecture arch = architecture();
 		int m = students.size();
+		if (tileSize < 1) throw new IllegalArgumentException("The tile size must be at least 16 pixels, got " + tileSize);
+		int tilesX = (w + tileSize - 1) / tileSize, tiles = tilesX * ((h + tileSize - 1) / tileSize);
 		for (int y0 = 0; y0 < h; y0 += tileSize) {
 			for (int x0 = 0; x0 < w; x0 += tileSize) {
 				progress.checkCancelled();
+				// A large image takes minutes: say how far it is, tile by tile.
+				int tile = (y0 / tileSize) * tilesX + x0 / tileSize;
+				if (tiles > 1) progress.update("Scoring " + image.name() + ": p=" + arch.patchSize() + ", tile " + (tile + 1) + "/" + tiles, (double) tile / tiles);
 				int tw = Math.min(tileSize, w - x0), th = Math.min(tileSize, h - y0);
 				try (NDManager sub = teacher().manager().newSubManager()) {
 					NDArray x = NetInputs.dense(sub, arch, image, x0, y0, tw, th);

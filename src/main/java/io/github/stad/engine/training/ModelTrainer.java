@@ -113,12 +113,12 @@ public final class ModelTrainer {
 				for (int i = 0; i < valSet.size(); i++) {
 					double from = 0.85 + 0.15 * (s * valSet.size() + i) / (double) (scales.size() * valSet.size());
 					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + valSet.size(), from);
-					maps.add(scale.errorAndVariance(valSet.get(i), settings.compute().tileSize(), progress));
+					double to = 0.85 + 0.15 * (s * valSet.size() + i + 1) / (double) (scales.size() * valSet.size());
+					maps.add(scale.errorAndVariance(valSet.get(i), settings.compute().tileSize(), progress.range(from, to)));
 				}
 				valMaps.add(maps);
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
-			warnIfConstant(calibration, progress);
 
 			double seconds = (clock.getAsLong() - start) / 1e9;
 			info.put("trainedAt", Instant.now().toString());
@@ -169,15 +169,6 @@ public final class ModelTrainer {
 
 	/** Student steps per scale even when the time budget is used up: a model must have students that saw the data. */
 	static final int MIN_STEPS = 10;
-
-	/** Constant validation maps make every score the same: the threshold then means nothing. */
-	private static void warnIfConstant(Calibration calibration, Progress progress) {
-		double[] t = calibration.table().thresholds(); // from the highest validation score to the lowest
-		if (t[0] == t[t.length - 1]) {
-			progress.log("WARNING: the validation images give the same score everywhere (are they blank or constant?); the threshold is meaningless. "
-					+ "Use real anomaly-free images for validation");
-		}
-	}
 
 	/**
 	 * Seconds that the validation maps will take, from one timed pass over a crop of the first

@@ -75,4 +75,52 @@ class AtomicFilesTest {
 		assertThrows(IOException.class, () -> AtomicFiles.write(target, Files::delete));
 		assertTrue(contents(dir).isEmpty());
 	}
+
+	@Test
+	void aFullDiskIsSaidInWordsWithTheTargetNeverTheTemporaryName() throws IOException {
+		Path target = dir.resolve("scores.csv");
+		IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, temp -> {
+			throw new java.nio.file.FileSystemException(temp.toString(), null, "No space left on device");
+		}));
+		assertTrue(e.getMessage().contains(target.toString()) && e.getMessage().contains("disk is full"), e.getMessage());
+		assertTrue(!e.getMessage().contains(".stad-"), "no temporary name: " + e.getMessage());
+		assertTrue(contents(dir).isEmpty());
+	}
+
+	@Test
+	void aFileInTheWayOfTheFolderIsSaidInWords() throws IOException {
+		Path file = Files.writeString(dir.resolve("plain"), "x");
+		IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(file.resolve("out.txt"), temp -> Files.writeString(temp, "y")));
+		assertTrue(e.getMessage().contains("not a folder") && e.getMessage().contains(file.toString()), e.getMessage());
+	}
+
+	@Test
+	void concurrentWritersLeaveOneCompleteVersion() throws Exception {
+		Path target = dir.resolve("table.csv");
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+		try {
+			List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+			for (int w = 0; w < 8; w++) {
+				String line = ("writer " + w + ",").repeat(20_000);
+				runs.add(pool.submit(() -> {
+					AtomicFiles.write(target, temp -> Files.writeString(temp, line));
+					return null;
+				}));
+			}
+			for (var f : runs) f.get();
+		} finally {
+			pool.shutdownNow();
+		}
+		String text = Files.readString(target);
+		assertTrue(text.matches("(writer \\d,){20000}") && text.equals(text.substring(0, 9).repeat(20_000)), "one writer's whole text");
+		assertEquals(List.of(target), contents(dir));
+	}
+
+	@Test
+	void theResultFollowsTheUmaskLikeAnyNewFile() throws IOException {
+		Path target = dir.resolve("model.zip");
+		AtomicFiles.write(target, temp -> Files.writeString(temp, "x"));
+		Path reference = Files.createFile(dir.resolve("reference"));
+		assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(target));
+	}
 }

@@ -1,0 +1,120 @@
+package io.github.stad.jobs;
+
+import io.github.stad.engine.Memory;
+import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.training.TrainingMemory;
+import io.github.stad.engine.training.TrainingSettings;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The checks of every setting a front end passes on, made before any image is read or anything
+ * large allocated, with messages that name the setting as that front end spells it
+ * ({@code --patch-sizes} on the command line, {@code patch_sizes} in Fiji). Keys are the
+ * command-line names without the dashes. Throws {@link IllegalArgumentException}.
+ */
+public final class ArgumentChecks {
+
+	/** Largest batch of training crops accepted (64× the default); memory is checked as well. */
+	public static final int MAX_BATCH = 512;
+	/** Largest tile side: a dense pass over 4096² already needs tens of GB at the default width. */
+	public static final int MAX_TILE = 4096;
+	public static final int MIN_TILE = 16;
+
+	/** The command line: {@code --key value}. */
+	public static final ArgumentChecks CLI = new ArgumentChecks(null);
+
+	/** Fiji's parameter names for the keys whose name differs. */
+	public static final ArgumentChecks FIJI = new ArgumentChecks(Map.ofEntries(
+			Map.entry("patch-sizes", "patch_sizes"), Map.entry("width", "network_width"), Map.entry("descriptor-dim", "descriptor_size"), Map.entry("fpr", "threshold_fpr"),
+			Map.entry("tile", "tile_size"), Map.entry("min-area", "min_region_size"), Map.entry("max-fpr", "max_fpr"), Map.entry("threshold", "threshold_value"),
+			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget")));
+
+	private final Map<String, String> fijiNames;
+
+	private ArgumentChecks(Map<String, String> fijiNames) {
+		this.fijiNames = fijiNames;
+	}
+
+	/** The setting and its value as the user wrote it: "--students 0" or "students=0". */
+	public String named(String key, Object value) {
+		if (fijiNames == null) return "--" + key + " " + value;
+		return fijiNames.getOrDefault(key, key.replace('-', '_')) + "=" + value;
+	}
+
+	/** The setting's name alone. */
+	public String name(String key) {
+		return fijiNames == null ? "--" + key : fijiNames.getOrDefault(key, key.replace('-', '_'));
+	}
+
+	public int[] patchSizes(String key, int[] sizes) {
+		String given = named(key, String.join(",", Arrays.stream(sizes).mapToObj(Integer::toString).toList()));
+		if (sizes.length == 0) throw new IllegalArgumentException(given + ": give at least one patch size (17, 33, 65)");
+		for (int i = 0; i < sizes.length; i++) {
+			int p = sizes[i];
+			if (Arrays.stream(Architecture.SUPPORTED_PATCH_SIZES).noneMatch(s -> s == p)) throw new IllegalArgumentException(given + ": unsupported patch size " + p + "; choose from 17, 33, 65");
+			for (int j = 0; j < i; j++) {
+				if (sizes[j] == p) throw new IllegalArgumentException(given + ": patch size " + p + " is given twice; give each of 17, 33, 65 at most once");
+			}
+		}
+		return sizes;
+	}
+
+	/** A whole number in [min, max]. */
+	public int count(String key, int value, int min, int max) {
+		if (value < min || value > max) throw new IllegalArgumentException(named(key, value) + ": must lie between " + min + " and " + max);
+		return value;
+	}
+
+	/** Any finite number (NaN and infinity are refused: they would silently give meaningless results). */
+	public double finite(String key, double value) {
+		if (!Double.isFinite(value)) throw new IllegalArgumentException(named(key, value) + ": give a finite number");
+		return value;
+	}
+
+	public double positive(String key, double value) {
+		if (!(value > 0) || !Double.isFinite(value)) throw new IllegalArgumentException(named(key, value) + ": give a positive finite number (e.g. 1e-3)");
+		return value;
+	}
+
+	/** A rate strictly between 0 and 1 ({@code includeOne}: up to and including 1). */
+	public double rate(String key, double value, boolean includeOne) {
+		if (!(value > 0 && (includeOne ? value <= 1 : value < 1))) {
+			throw new IllegalArgumentException(named(key, value) + ": must lie between 0 and 1" + (includeOne ? " (1 included)" : "") + ", e.g. 0.01 for 1 %");
+		}
+		return value;
+	}
+
+	public int tile(String key, int value) {
+		return count(key, value, MIN_TILE, MAX_TILE);
+	}
+
+	/** Every setting of a training, each against its own limit. */
+	/** @param epochs the epochs asked for, or 0 when the time budget {@code minutes} is to be used */
+	public void training(int[] patchSizes, int students, int epochs, double minutes, int crop, int batch, double learningRate, int width, int descriptorDim, double fpr) {
+		patchSizes("patch-sizes", patchSizes);
+		count("students", students, 1, ModelBundle.MAX_STUDENTS);
+		if (epochs != 0) count("epochs", epochs, 1, Integer.MAX_VALUE);
+		else positive("time-budget", minutes);
+		count("crop", crop, 1, 8192);
+		count("batch", batch, 1, MAX_BATCH);
+		positive("learning-rate", learningRate);
+		count("width", width, 1, Architecture.MAX_SIZE);
+		count("descriptor-dim", descriptorDim, 1, Architecture.MAX_SIZE);
+		rate("fpr", fpr, false);
+	}
+
+	/** Refuses settings whose training would need more memory than this machine has, with both numbers. */
+	public void trainingMemory(TrainingSettings s) {
+		double needed = TrainingMemory.peakBytes(s, 3);
+		long physical = Memory.physical();
+		if (needed > physical) {
+			throw new IllegalArgumentException("These settings (" + named("students", s.students()) + ", " + named("batch", s.schedule().batchSize()) + ", "
+					+ named("crop", s.schedule().cropSize()) + ", " + named("width", s.network().width()) + ", " + named("tile", s.compute().tileSize())
+					+ ") need about " + Memory.format(needed) + " of memory to train, but this machine has " + Memory.format(physical)
+					+ "; lower the batch, crop, width or tile size");
+		}
+	}
+}
