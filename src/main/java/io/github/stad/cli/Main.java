@@ -39,7 +39,7 @@ public final class Main {
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
 			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu] [--overwrite]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu] [--overwrite]
-			  evaluate  --model MODEL.zip --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
+			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
 			  info      --model MODEL.zip
@@ -178,24 +178,34 @@ public final class Main {
 	}
 
 	private static void evaluate(Args a, Progress progress, PrintStream out) throws IOException {
-		Path modelFile = a.path("model");
+		String mapsDir = a.optional("maps", null);
+		Path modelFile = mapsDir == null ? a.path("model") : null;
+		if (mapsDir != null && a.optional("model", null) != null) throw new Args.UsageException("give either --model (score the test set now) or --maps (use maps already scored), not both");
 		String test = a.required("test");
 		String masks = a.optional("masks", null);
 		Path outDir = a.path("out");
 		double maxFpr = CHECK.rate("max-fpr", a.number("max-fpr", 0.3), true);
 		int tile = CHECK.tile("tile", a.integer("tile", 256));
 		boolean gpu = !a.flag("cpu");
-		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(test);
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(test);
+		if (modelFile != null) guard = guard.reads(modelFile, "the model file this command reads (--model)");
 		a.rejectUnknown();
 		List<ImageEntry> tests = ImageSets.resolve(test);
 		if (masks != null) tests = ImageSets.withMasks(tests, Path.of(masks));
 		EvaluateJob.checkOutputs(tests, outDir, maxFpr, tile, guard);
-		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			EvaluationReport report = EvaluateJob.run(model, tests, outDir, maxFpr, tile, guard, progress);
-			EvaluationReport.Summary s = report.overall();
-			out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
-					s.images(), s.regions(), outDir.resolve("metrics.json"));
+		if (mapsDir != null) {
+			printSummary(EvaluateJob.run(EvaluateJob.fromMaps(Path.of(mapsDir)), tests, outDir, maxFpr, progress), maxFpr, outDir, out);
+			return;
 		}
+		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
+			printSummary(EvaluateJob.run(model, tests, outDir, maxFpr, tile, guard, progress), maxFpr, outDir, out);
+		}
+	}
+
+	private static void printSummary(EvaluationReport report, double maxFpr, Path outDir, PrintStream out) {
+		EvaluationReport.Summary s = report.overall();
+		out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
+				s.images(), s.regions(), outDir.resolve("metrics.json"));
 	}
 
 	private static void trainTeacher(Args a, Progress progress, PrintStream out) throws IOException {
@@ -250,7 +260,7 @@ public final class Main {
 				{ "train", "--normal", samples.resolve("normal").toString(), "--validation", samples.resolve("validation").toString(), "--out", model.toString(),
 						epochs != null ? "--epochs" : "--time-budget", epochs != null ? epochs : minutes },
 				{ "score", "--model", model.toString(), "--input", samples.resolve("test").toString(), "--out", outDir.resolve("maps").toString() },
-				{ "evaluate", "--model", model.toString(), "--test", samples.resolve("test").toString(), "--masks", samples.resolve("ground_truth").toString(),
+				{ "evaluate", "--maps", outDir.resolve("maps").toString(), "--test", samples.resolve("test").toString(), "--masks", samples.resolve("ground_truth").toString(),
 						"--out", outDir.resolve("evaluation").toString() } };
 		for (String[] step : steps) {
 			List<String> argv0 = new java.util.ArrayList<>(Arrays.asList(step));

@@ -16,10 +16,44 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Score a test set with ground truth and write {@code metrics.json} and {@code pro_curve.png}. */
+/**
+ * Score a test set with ground truth (or read the maps a batch detection already wrote) and write
+ * {@code metrics.json} and {@code pro_curve.png}.
+ */
 public final class EvaluateJob {
 
+	/** Where the anomaly map of a test image comes from. */
+	@FunctionalInterface
+	public interface MapSource {
+		float[] map(ImageEntry entry, FloatImage image) throws IOException;
+	}
+
 	private EvaluateJob() {}
+
+	/** Maps computed by the model now. */
+	public static MapSource scoring(AnomalyModel model, int tileSize) {
+		return (entry, image) -> model.score(image, tileSize, Progress.NONE).score().channel(0);
+	}
+
+	/**
+	 * The maps that {@code stad score} / Batch Detect… wrote into {@code folder} for the same set
+	 * ({@code NAME.tif}, in the type subfolders), so a test set is not scored twice.
+	 */
+	public static MapSource fromMaps(Path folder) {
+		return (entry, image) -> {
+			Path file = BatchDetectJob.outputFolder(folder, entry).resolve(entry.stem() + ".tif");
+			if (!Files.isRegularFile(file)) {
+				throw new IOException("No anomaly map for " + BatchDetectJob.label(entry) + " in " + folder + " (expected " + file
+						+ "); score the same test set into that folder first (stad score --out " + folder + ")");
+			}
+			FloatImage map = ImageReader.read(file);
+			if (map.width() != image.width() || map.height() != image.height() || map.channels() != 1) {
+				throw new IOException(file + " is " + map.width() + "x" + map.height() + " with " + map.channels() + " channel(s), not the 1-channel map of "
+						+ BatchDetectJob.label(entry) + " (" + image.width() + "x" + image.height() + "); score the test set again");
+			}
+			return map.channel(0);
+		};
+	}
 
 	/** @param tests entries with masks already matched (defect-free images have none) */
 	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, Progress progress) throws IOException {
@@ -40,16 +74,21 @@ public final class EvaluateJob {
 	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, OutputGuard guard, Progress progress)
 			throws IOException {
 		checkOutputs(tests, outDir, maxFpr, tileSize, guard);
+		return run(scoring(model, tileSize), tests, outDir, maxFpr, progress);
+	}
+
+	/** Evaluates the maps of a source; {@link #checkOutputs} must have passed. */
+	public static EvaluationReport run(MapSource maps, List<ImageEntry> tests, Path outDir, double maxFpr, Progress progress) throws IOException {
 		List<ScoredImage> scored = new ArrayList<>();
 		for (int i = 0; i < tests.size(); i++) {
 			progress.checkCancelled();
 			ImageEntry e = tests.get(i);
 			progress.update("Evaluating " + e.image().getFileName() + " (" + (i + 1) + "/" + tests.size() + ")", (double) i / tests.size());
 			FloatImage image = ImageReader.read(e.image());
-			AnomalyModel.Result r = model.score(image, tileSize, Progress.NONE);
+			float[] map = maps.map(e, image);
 			boolean[] mask = e.hasMask() ? ImageSets.readMask(e.mask(), image.width(), image.height()) : null;
 			String type = e.defectType().isEmpty() ? (mask == null ? "good" : "defect") : e.defectType();
-			scored.add(new ScoredImage(e.image().getFileName().toString(), type, image.width(), image.height(), r.score().channel(0), mask));
+			scored.add(new ScoredImage(e.image().getFileName().toString(), type, image.width(), image.height(), map, mask));
 		}
 		progress.update("Computing metrics", 0.99);
 		EvaluationReport report = EvaluationReport.compute(scored, maxFpr);

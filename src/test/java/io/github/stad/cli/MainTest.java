@@ -107,6 +107,24 @@ class MainTest {
 	}
 
 	@Test
+	void evaluateFromMapsAlreadyScoredGivesTheSameMetrics() throws IOException {
+		Path maps = dir.resolve("maps-for-eval"), fromModel = dir.resolve("eval-model"), fromMaps = dir.resolve("eval-maps");
+		String test = SAMPLES.resolve("test").toString(), masks = SAMPLES.resolve("ground_truth").toString();
+		assertEquals(0, stad("score", "--model", model.toString(), "--input", test, "--out", maps.toString(), "--cpu").code());
+		Run a = stad("evaluate", "--model", model.toString(), "--test", test, "--masks", masks, "--out", fromModel.toString(), "--cpu");
+		Run b = stad("evaluate", "--maps", maps.toString(), "--test", test, "--masks", masks, "--out", fromMaps.toString());
+		assertEquals(0, a.code(), a.err());
+		assertEquals(0, b.code(), b.err());
+		assertEquals(a.out().replace(fromModel.toString(), "OUT"), b.out().replace(fromMaps.toString(), "OUT"), "the same numbers from the saved maps");
+
+		Run missing = stad("evaluate", "--maps", dir.resolve("no-maps").toString(), "--test", test, "--masks", masks, "--out", dir.resolve("e3").toString());
+		assertEquals(1, missing.code());
+		assertTrue(missing.err().contains("No anomaly map for") && missing.err().contains("stad score"), missing.err());
+		Run both = stad("evaluate", "--maps", maps.toString(), "--model", model.toString(), "--test", test, "--out", dir.resolve("e4").toString());
+		assertEquals(2, both.code());
+	}
+
+	@Test
 	void infoShowsProvenance() {
 		Run r = stad("info", "--model", model.toString());
 		assertEquals(0, r.code(), r.err());
