@@ -1,7 +1,17 @@
 #!/usr/bin/env python3
 """Pretrains the shipped default teachers on a GPU with PyTorch.
 
-This is the same procedure as `bin/stad train-teacher` (io.github.stad.engine.TeacherTrainer):
+--mode dense (io.github.stad.engine.teacher.DenseTeacherTrainer): each step takes B crop pairs whose
+strided output is a G x G grid (G = 24/12/8 for p = 17/33/65), the positive crop photometrically
+augmented (blur, gamma, contrast, brightness, noise), optionally flipped/turned (--flips/--turns),
+shifted by whole strides; one strided forward pass; every grid point with a positive is an anchor;
+its negative is mined among all the batch's descriptors except those of the same photograph within
+p/2 pixels (semi-hard by default: the closest one farther than the positive); triplet loss with
+anchor swap and squared compactness over the anchor descriptors; Adam with a linear warm-up and a
+cosine decay of the learning rate. Batches are not bit-identical to the Java trainer's (different
+random generators) but are drawn from the same distribution.
+
+--mode patch is the same procedure as `bin/stad train-teacher --mode patch` (io.github.stad.engine.TeacherTrainer):
 the same patch networks (METHOD.md), the same sampling of triplets (anchor; positive shifted by up
 to max(1, p/16) px, brightness +-0.2 and Gaussian noise 0.1 in normalised units; negative from a
 different image), the same losses (triplet with anchor swap, margin 1; compactness), Adam with
@@ -13,6 +23,7 @@ loss curve, the wall time and a check descriptor (for a fixed input) in the prov
 Java side can verify it computes exactly the same network.
 
 usage: pretrain_teachers_gpu.py PHOTO_DIR OUT_DIR [--seconds-per-teacher S] [--max-iterations N] [--sizes 17,33,65]
+       [--mode dense|patch] [--crops 8] [--grid G] [--mining semi-hard|hardest|subset] [--lr 2e-4] [--warmup 100]
 """
 import argparse, io, json, math, os, struct, sys, time, zipfile
 
@@ -46,6 +57,19 @@ class PatchNet(torch.nn.Module):
                 c = l[2]
         self.convs = torch.nn.ModuleList(convs)
 
+    def strided(self, x):
+        """[N, C, H, W] -> [N, d, H', W']: the patch network slid with its own pooling (stride 1/4/8)."""
+        i = 0
+        for l in self.layers:
+            if l[0] == "pool":
+                x = F.max_pool2d(x, 2, 2)
+            else:
+                x = self.convs[i](x)
+                i += 1
+                if i < len(self.convs):
+                    x = F.leaky_relu(x, LEAKY)
+        return x
+
     def forward(self, x):
         i = 0
         for l in self.layers:
@@ -72,6 +96,143 @@ def compactness(x):
     corr = cov / std[:, None] / std[None, :]
     sq = corr ** 2  # squared, as TeacherLosses.compactness: the signed sum rewards collapse
     return sq.sum() - torch.diagonal(sq).sum()
+
+
+def geometry(p):
+    """Receptive field and output stride of the layout (pooling floors odd sizes)."""
+    rf, jump = 1, 1
+    for l in layout(p):
+        rf += (l[1] - 1) * jump if l[0] == "conv" else jump
+        if l[0] == "pool":
+            jump *= 2
+    return rf, jump
+
+
+DEFAULT_GRID = {17: 24, 33: 12, 65: 8}
+
+
+def photometric(x, gen, brightness=0.2, contrast=0.2, gamma=0.2, blur=1.0, noise=0.1):
+    """The positive's photometric augmentation of DenseTeacherTrainer, on one normalised [1, n, n] crop."""
+    if gen.random() < 0.5:
+        sigma = gen.random() * blur
+        if sigma > 0.05:
+            r = int(math.ceil(2 * sigma))
+            k = torch.exp(-torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) ** 2 / (2 * sigma * sigma))
+            k = k / k.sum()
+            y = F.pad(x[None], (r, r, r, r), mode="reflect")
+            y = F.conv2d(y, k.view(1, 1, 1, -1))
+            x = F.conv2d(y, k.view(1, 1, -1, 1))[0]
+    g = math.exp(gen.uniform(-1, 1) * math.log1p(gamma))
+    lo, hi = x.min(), x.max()
+    if float(hi - lo) > 1e-6:
+        x = lo + (hi - lo) * ((x - lo) / (hi - lo)) ** g
+    c = 1 + gen.uniform(-1, 1) * contrast
+    m = x.mean()
+    x = m + (x - m) * c + gen.uniform(-1, 1) * brightness
+    return x + noise * torch.randn_like(x)
+
+
+def dihedral(x, gen, flips, turns):
+    """A random flip/turn of the crop ([..., n, n]) and the same map for grid indices."""
+    k = int(gen.integers(4)) if turns else 0
+    fh = bool(gen.integers(2)) if flips else False
+    fv = bool(gen.integers(2)) if flips else False
+    x = torch.rot90(x, k, dims=(-2, -1))
+    if fh:
+        x = torch.flip(x, dims=(-1,))
+    if fv:
+        x = torch.flip(x, dims=(-2,))
+    return x, (k, fh, fv)
+
+
+def map_grid(index, g, t):
+    """Applies the flip/turn t to a [g, g] grid of values (here: point numbers)."""
+    k, fh, fv = t
+    index = torch.rot90(index, k, dims=(-2, -1))
+    if fh:
+        index = torch.flip(index, dims=(-1,))
+    if fv:
+        index = torch.flip(index, dims=(-2,))
+    return index
+
+
+def dense_batch(gpu_imgs, usable, p, g, crops, shift, gen, flips, turns):
+    """B anchor crops and their positives, the positive row of every anchor point (-1: none), and
+    every point's photograph and image location (window centre), anchors first."""
+    rf, s = geometry(p)
+    n = (g - 1) * s + rf
+    dev = gpu_imgs[0].device
+    anchors, positives, pos_of, image, xs, ys = [], [], [], [], [], []
+    pts = crops * g * g
+    grid_j = torch.arange(g, device=dev).view(1, g).expand(g, g).float()
+    grid_i = torch.arange(g, device=dev).view(g, 1).expand(g, g).float()
+    pos_image, pos_x, pos_y = [], [], []
+    for b in range(crops):
+        k = usable[int(gen.integers(len(usable)))]
+        im = gpu_imgs[k]
+        m = shift * s
+        y = m + int(gen.integers(im.shape[0] - n - 2 * m + 1))
+        x = m + int(gen.integers(im.shape[1] - n - 2 * m + 1))
+        kx, ky = int(gen.integers(-shift, shift + 1)), int(gen.integers(-shift, shift + 1))
+        anchors.append(im[y:y + n, x:x + n])
+        src = im[y + s * ky:y + s * ky + n, x + s * kx:x + s * kx + n][None]
+        src, t = dihedral(src, gen, flips, turns)
+        positives.append(photometric(src, gen)[0])
+        # Point numbers of the shifted crop's grid, moved like the crop: where source point (i, j) lands.
+        source = torch.arange(g * g, device=dev).view(g, g)
+        landed = map_grid(source, g, t).reshape(-1)  # landed[dest] = source index
+        dest_of = torch.empty_like(landed)
+        dest_of[landed] = torch.arange(g * g, device=dev)
+        si, sj = grid_i - ky, grid_j - kx  # anchor (i, j) lies at source point (i - ky, j - kx)
+        ok = (si >= 0) & (si < g) & (sj >= 0) & (sj < g)
+        src_index = (si.clamp(0, g - 1) * g + sj.clamp(0, g - 1)).long()
+        pos_of.append(torch.where(ok, pts + b * g * g + dest_of[src_index], torch.full_like(src_index, -1)).reshape(-1))
+        centre = (rf - 1) / 2
+        image.append(torch.full((g * g,), k, device=dev))
+        xs.append((x + s * grid_j + centre).reshape(-1))
+        ys.append((y + s * grid_i + centre).reshape(-1))
+        # Positive point dest describes source point landed[dest] of the shifted crop.
+        li, lj = (landed // g).float(), (landed % g).float()
+        pos_image.append(torch.full((g * g,), k, device=dev))
+        pos_x.append(x + s * kx + s * lj + centre)
+        pos_y.append(y + s * ky + s * li + centre)
+    return (torch.stack(anchors)[:, None], torch.stack(positives)[:, None], torch.cat(pos_of),
+            torch.cat(image + pos_image), torch.cat(xs + pos_x), torch.cat(ys + pos_y))
+
+
+def mine(desc, pos_of, image, xs, ys, p, mining, subset=0.125):
+    """Rows (anchor, positive, negative) with each anchor's negative chosen as in DenseTeacherTrainer.mine."""
+    with torch.no_grad():
+        a_rows = torch.nonzero(pos_of >= 0).flatten()
+        p_rows = pos_of[a_rows]
+        d = desc.detach()
+        big = 1e30
+        negs, keep = [], []
+        for start in range(0, len(a_rows), 4096):
+            ar, pr = a_rows[start:start + 4096], p_rows[start:start + 4096]
+            a = d[ar]
+            dist = (a * a).sum(1, keepdim=True) + (d * d).sum(1)[None] - 2 * a @ d.t()
+            near = (image[ar][:, None] == image[None]) & ((xs[ar][:, None] - xs[None]) ** 2 + (ys[ar][:, None] - ys[None]) ** 2 < p * p / 4)
+            dist = dist + near.float() * big
+            if mining == "subset":
+                dist = dist + (torch.rand(dist.shape[1], device=d.device) >= subset).float()[None] * big
+            hardest = dist.argmin(1)
+            choice = hardest
+            if mining == "semi-hard":
+                dpos = ((a - d[pr]) ** 2).sum(1, keepdim=True)
+                semi = dist + (dist <= dpos).float() * big
+                choice = torch.where(semi.min(1).values < big / 2, semi.argmin(1), hardest)
+            negs.append(choice)
+            keep.append(dist.min(1).values < big / 2)
+        keep = torch.cat(keep)
+        return a_rows[keep], p_rows[keep], torch.cat(negs)[keep]
+
+
+def learning_rate(peak, fraction, warmup_fraction):
+    """Linear warm-up, then a cosine to zero at the end of the run (fraction of it done in [0, 1])."""
+    if fraction < warmup_fraction:
+        return peak * max(fraction, 1e-3) / warmup_fraction
+    return peak * 0.5 * (1 + math.cos(math.pi * min(1.0, (fraction - warmup_fraction) / (1 - warmup_fraction))))
 
 
 def write_teacher(path, net, p, channels, provenance):
@@ -109,6 +270,14 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--lambda-c", type=float, default=0.01)
+    ap.add_argument("--mode", choices=["dense", "patch"], default="dense")
+    ap.add_argument("--crops", type=int, default=8)
+    ap.add_argument("--grid", type=int, default=0, help="grid side of the strided output; 0: 24/12/8 for p = 17/33/65")
+    ap.add_argument("--mining", choices=["semi-hard", "hardest", "subset"], default="semi-hard")
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--warmup", type=int, default=100, help="warm-up steps (dense), at most a fifth of the run")
+    ap.add_argument("--flips", action="store_true")
+    ap.add_argument("--turns", action="store_true")
     args = ap.parse_args()
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     print("device", dev, torch.__version__, flush=True)
@@ -126,12 +295,38 @@ def main():
         shift = max(1, p // 16)
         usable = [k for k, im in enumerate(gpu_imgs) if min(im.shape) >= p + 2 * shift]
         net = PatchNet(p, 1).to(dev)
-        opt = torch.optim.Adam(net.parameters(), lr=2e-4, weight_decay=1e-5)
+        opt = torch.optim.Adam(net.parameters(), lr=args.lr, weight_decay=1e-5)
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cuda.matmul.allow_tf32 = True
         start, it, curve = time.time(), 0, []
         B = args.batch
+        g = args.grid or DEFAULT_GRID[p]
+        if args.mode == "dense":
+            rf, stride = geometry(p)
+            usable = [k for k, im in enumerate(gpu_imgs) if min(im.shape) >= (g - 1) * stride + rf + 2 * stride]
         while it < args.max_iterations and time.time() - start < args.seconds_per_teacher:
+            if args.mode == "dense":
+                # The schedule follows whichever budget ends the run first: iterations or seconds.
+                fraction = max(it / args.max_iterations, (time.time() - start) / args.seconds_per_teacher)
+                warm = min(args.warmup / args.max_iterations, 0.2)
+                for group in opt.param_groups:
+                    group["lr"] = learning_rate(args.lr, fraction, warm)
+                anc, pos, pos_of, image, xs, ys = dense_batch(gpu_imgs, usable, p, g, args.crops, 1, gen, args.flips, args.turns)
+                out = net.strided(torch.cat([anc, pos]))
+                desc = out.permute(0, 2, 3, 1).reshape(-1, out.shape[1])
+                ar, pr, nr = mine(desc, pos_of, image, xs, ys, p, args.mining)
+                lm = triplet(desc[ar], desc[pr], desc[nr]) if len(ar) else desc.sum() * 0
+                lc = compactness(desc[:args.crops * g * g])
+                loss = lm + args.lambda_c * lc
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                it += 1
+                if it % 100 == 0 or it == 1:
+                    curve.append((it, float(loss), float(lm), float(lc)))
+                    if it % 1000 == 0 or it == 1:
+                        print(f"p={p} dense step {it} loss {loss.item():.4f} Lm {lm.item():.4f} Lc {lc.item():.4f} triplets {len(ar)} {time.time() - start:.0f}s", flush=True)
+                continue
             ia = gen.choice(usable, B)
             ib = np.array([usable[(usable.index(a) + 1 + gen.integers(len(usable) - 1)) % len(usable)] for a in ia])
             anc, pos, neg = [], [], []
@@ -171,6 +366,7 @@ def main():
             "data": f"{len(imgs)} grayscale photographs from Debian packages (docs/teacher-photos.md)",
             "inputNormalisation": f"dataset standardisation of the photographs: mean {mean:.4f}, std {std:.4f}",
             "losses": f"lambda_m=1 (triplet, margin 1, anchor swap), lambda_c={args.lambda_c} (compactness, squared correlations), lambda_k=0",
+            "mode": args.mode + (f" (grid {g}, {args.crops} crop pairs, {args.mining} negatives, lr {args.lr} warm-up + cosine)" if args.mode == "dense" else ""),
             "iterations": str(it), "batch": str(B), "wallSeconds": f"{wall:.1f}", "seed": str(args.seed),
             "lossCurve": ";".join(f"{a}:{b:.4f}:{c:.4f}:{e:.4f}" for a, b, c, e in curve),
             "checkInput": "x[c,i,j] = sin(0.3 i + 0.7 j + c)",

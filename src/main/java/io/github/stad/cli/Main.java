@@ -42,6 +42,8 @@ public final class Main {
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
+			            [--mode dense|patch] dense: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
+			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns]
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--time-budget 2 | --epochs N] [--overwrite]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
@@ -71,7 +73,7 @@ public final class Main {
 				case "train" -> train(new Args(rest, Set.of("cpu", "random-teacher", "overwrite")), progress, out);
 				case "score" -> score(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
-				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
+				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite", "flips", "turns")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
 				case "demo" -> demo(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
@@ -224,7 +226,8 @@ public final class Main {
 				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
 				.learningRate((float) a.number("learning-rate", d.optimiser().learningRate()))
 				.lambdas((float) a.number("lambda-k", distill == null ? 0 : 1), (float) a.number("lambda-m", d.losses().lambdaM()), (float) a.number("lambda-c", d.losses().lambdaC()))
-				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu")).build();
+				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu"))
+				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense())).build();
 		int distillSize = a.integer("distill-input-size", 224);
 		String resume = a.optional("resume", null);
 		String init = a.optional("init", null);
@@ -233,10 +236,29 @@ public final class Main {
 		List<ImageEntry> set = ImageSets.resolve(images);
 		Path resumeFile = resume == null ? null : Path.of(resume);
 		TrainTeacherJob.checkOutput(set, init, distill, file, resumeFile, guard);
-		out.println("Pretraining a p=" + p + " teacher on " + set.size() + " image(s); " + Djl.describe());
+		out.println("Pretraining a p=" + p + " teacher (" + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); " + Djl.describe());
 		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resumeFile, guard, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
+	}
+
+	/** The dense trainer's options; each defaults to TeacherSettings' value for this p. */
+	static TeacherSettings.Dense denseSettings(Args a, TeacherSettings.Dense d) {
+		TeacherSettings.DenseAugmentation g = d.augmentation();
+		TeacherSettings.DenseAugmentation augmentation = new TeacherSettings.DenseAugmentation((float) a.number("brightness", g.brightness()),
+				(float) a.number("contrast", g.contrast()), (float) a.number("gamma", g.gamma()), (float) a.number("blur", g.blur()), (float) a.number("noise", g.noiseStd()),
+				a.flag("flips") || g.flips(), a.flag("turns") || g.turns(), a.integer("shift", g.maxShift()), (float) a.number("scale", g.scale()));
+		return new TeacherSettings.Dense(a.integer("grid", d.grid()), a.integer("crops", d.crops()), choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse),
+				(float) a.number("mining-subset", d.subset()), a.integer("warmup", d.warmup()), augmentation);
+	}
+
+	/** A named choice; an unknown name is a usage error. */
+	private static <T> T choice(Args a, String name, String fallback, java.util.function.Function<String, T> parse) {
+		try {
+			return parse.apply(a.optional(name, fallback));
+		} catch (IllegalArgumentException e) {
+			throw new Args.UsageException("--" + name + ": " + e.getMessage());
+		}
 	}
 
 	private static void info(Args a, PrintStream out) throws IOException {

@@ -27,7 +27,12 @@ public class TrainTeacherCommand extends StadCommand {
 	@Parameter(label = "Patch size", choices = { "17", "33", "65" }, persist = false, description = "Receptive field of the teacher in pixels.")
 	private String patch_size = "65";
 
-	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps of 64 triplets each.")
+	@Parameter(label = "Training mode", choices = { "dense", "patch" }, persist = false,
+			description = "dense: crop pairs through the strided network, every grid point an anchor with a mined negative (many more triplets per second); "
+					+ "patch: 64 single-patch triplets per iteration, needed for distillation.")
+	private String mode = TeacherSettings.defaults(65).mode().name().toLowerCase(java.util.Locale.ROOT);
+
+	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps (patch: 64 triplets each; dense: 8 crop pairs each).")
 	private int iterations = 2000;
 
 	@Parameter(label = "Distil from (TorchScript .pt)", required = false, style = FileWidget.OPEN_STYLE, persist = false,
@@ -78,7 +83,7 @@ public class TrainTeacherCommand extends StadCommand {
 		if (!given(teacher_file)) throw new IllegalArgumentException("Choose where to save the teacher (teacher_file)");
 		int p = Integer.parseInt(patch_size.trim());
 		TeacherSettings s = TeacherSettings.builder(p).networkSize(network_width, descriptor_size).iterations(iterations)
-				.lambdas((float) lambda_k, (float) lambda_m, (float) lambda_c).seed(seed).useGpu(use_gpu).build();
+				.lambdas((float) lambda_k, (float) lambda_m, (float) lambda_c).seed(seed).useGpu(use_gpu).mode(TeacherSettings.Mode.parse(mode)).build();
 		String distill = given(distill_file) ? distill_file.getPath() : null;
 		TeacherTrainer.Result r = TrainTeacherJob.run(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, null, distill, 224,
 				teacher_file.toPath(), given(resume_file) ? resume_file.toPath() : null, OutputGuard.fiji(overwrite), progress());

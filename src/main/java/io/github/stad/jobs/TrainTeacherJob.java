@@ -5,6 +5,7 @@ import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.engine.teacher.DenseTeacherTrainer;
 import io.github.stad.engine.teacher.Distiller;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTrainer;
@@ -69,10 +70,13 @@ public final class TrainTeacherJob {
 			if (start == null) throw new IllegalArgumentException("No shipped teacher for p=" + settings.patchSize() + " with " + channels + " channel(s)");
 			provenance.put("initialisedFrom", start.source());
 		}
+		if (distill != null && settings.mode() == TeacherSettings.Mode.DENSE) throw new IllegalArgumentException("Distillation needs --mode patch (mode=patch in Fiji)");
 		Distiller distiller = distill == null ? null : new TorchScriptDistiller(distill, distillInputSize, 255f, Djl.device(settings.useGpu()));
 		try {
 			if (distill != null) provenance.put("distilledFrom", distill);
-			TeacherTrainer.Result r = TeacherTrainer.train(photos, settings, start, distiller, out, resume, provenance, progress);
+			provenance.put("mode", settings.mode().name().toLowerCase(java.util.Locale.ROOT));
+			TeacherTrainer.Result r = settings.mode() == TeacherSettings.Mode.DENSE ? DenseTeacherTrainer.train(photos, settings, start, out, resume, provenance, progress)
+					: TeacherTrainer.train(photos, settings, start, distiller, out, resume, provenance, progress);
 			progress.log("Teacher written to " + out);
 			return r;
 		} finally {

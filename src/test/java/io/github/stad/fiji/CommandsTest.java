@@ -524,6 +524,12 @@ class CommandsTest {
 		in.put("resume_file", teacher.toFile());
 		assertNotCanceled(run(TrainTeacherCommand.class, in));
 
+		Path dense = dir.resolve("teacher-dense.zip");
+		Map<String, Object> denseIn = new HashMap<>(Map.of("images_folder", sample("normal"), "patch_size", "17", "mode", "dense", "iterations", 2, "network_width", 4,
+				"descriptor_size", 8, "teacher_file", dense.toFile()));
+		assertNotCanceled(run(TrainTeacherCommand.class, denseIn));
+		assertEquals(17, io.github.stad.engine.files.TeacherFile.load(dense).architecture().patchSize());
+
 		in.put("images_folder", dir.resolve("no-such-folder").toFile());
 		String message = failure(run(TrainTeacherCommand.class, in));
 		assertTrue(message.contains("no-such-folder"), message);

@@ -28,7 +28,11 @@ record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]
 	/** Training state stored beside the teacher weights. */
 	static final class State {
 		int iteration;
+		/** "patch" or "dense"; null in checkpoints from before the dense trainer (patch). */
+		String mode;
 		int patchSize, width, descriptorDim, inputChannels;
+		/** Dense mode only: grid side and crop pairs per step, which fix the batches. */
+		int grid, crops;
 		long seed;
 		float[] normalisationMean, normalisationStd;
 		List<float[]> losses = new ArrayList<>();

@@ -8,11 +8,67 @@ import io.github.stad.engine.net.OptimiserSettings;
  * Settings of teacher pretraining, grouped by who reads them. Defaults follow METHOD.md's
  * reimplementation settings (Adam, lr 2e-4, weight decay 1e-5, batch 64); with no pretrained network
  * to distil from, λk = 0. λc = 0.01 keeps the squared-correlation sum (about 16 000 for a collapsed
- * 128-d descriptor) on the scale of the triplet loss. Build with {@link #builder(int)}, change with
+ * 128-d descriptor) on the scale of the triplet loss. {@code mode} chooses the trainer: the patch
+ * form ({@link TeacherTrainer}, batchSize triplets of p×p patches per iteration) or the strided form
+ * ({@link DenseTeacherTrainer}, {@link Dense}). Build with {@link #builder(int)}, change with
  * {@link #toBuilder()}.
  */
 public record TeacherSettings(int patchSize, NetworkSize network, int iterations, int batchSize, OptimiserSettings optimiser,
-		LossWeights losses, Augmentation augmentation, long seed, int checkpointEvery, boolean useGpu) {
+		LossWeights losses, Augmentation augmentation, long seed, int checkpointEvery, boolean useGpu, Mode mode, Dense dense) {
+
+	/** Which trainer runs: triplets of single patches, or crop pairs through the strided network. */
+	public enum Mode {
+		PATCH, DENSE;
+
+		/** "patch" or "dense", as the CLI and Fiji write it. */
+		public static Mode parse(String name) {
+			for (Mode m : values()) if (m.name().equalsIgnoreCase(name.trim())) return m;
+			throw new IllegalArgumentException("Unknown teacher training mode '" + name + "'; choose dense or patch");
+		}
+	}
+
+	/**
+	 * How the dense trainer picks each anchor's negative among the batch's descriptors (other images, or
+	 * the same image at least p/2 away): the closest one, the closest one farther than the anchor's
+	 * positive (semi-hard, FaceNet), or the closest one of a random {@link Dense#subset} of them.
+	 */
+	public enum Mining {
+		HARDEST, SEMI_HARD, SUBSET;
+
+		public static Mining parse(String name) {
+			for (Mining m : values()) if (m.name().replace("_", "-").equalsIgnoreCase(name.trim().replace('_', '-'))) return m;
+			throw new IllegalArgumentException("Unknown negative mining '" + name + "'; choose hardest, semi-hard or subset");
+		}
+	}
+
+	/**
+	 * The dense trainer: {@code crops} crop pairs per step whose strided outputs are grid×grid; the
+	 * learning rate rises linearly over {@code warmup} steps and then follows a cosine to zero at the
+	 * last iteration.
+	 */
+	public record Dense(int grid, int crops, Mining mining, float subset, int warmup, DenseAugmentation augmentation) {
+		public Dense {
+			if (grid < 2 || crops < 1) throw new IllegalArgumentException("Dense training needs a grid of at least 2 and at least 1 crop per step");
+			if (!(subset > 0 && subset <= 1)) throw new IllegalArgumentException("The mining subset must be a fraction in (0, 1], got " + subset);
+			if (warmup < 0) throw new IllegalArgumentException("Warm-up steps must not be negative");
+		}
+	}
+
+	/**
+	 * How the positive crop of the dense trainer differs from its anchor crop. Photometric (normalised
+	 * units): brightness ±brightness, contrast ×(1 ± contrast), gamma exp(±ln(1 + gamma)), Gaussian blur
+	 * of σ up to blur pixels (half of the crops), Gaussian noise of noiseStd. Geometric: flips, 90° turns,
+	 * a shift of up to maxShift grid steps (multiples of the stride, so grid points still meet exactly)
+	 * and a scale change of up to ±scale (positives at the nearest grid point).
+	 */
+	public record DenseAugmentation(float brightness, float contrast, float gamma, float blur, float noiseStd, boolean flips, boolean turns, int maxShift,
+			float scale) {
+		public DenseAugmentation {
+			if (!(brightness >= 0 && contrast >= 0 && contrast < 1 && gamma >= 0 && blur >= 0 && noiseStd >= 0 && maxShift >= 0 && scale >= 0 && scale < 0.5)) {
+				throw new IllegalArgumentException("Augmentation strengths must not be negative (contrast below 1, scale below 0.5)");
+			}
+		}
+	}
 
 	/** The weights of the three losses λk·Lk + λm·Lm + λc·Lc, and the triplet margin δ. */
 	public record LossWeights(float lambdaK, float lambdaM, float lambdaC, float margin) {
@@ -55,6 +111,8 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 		b.seed = seed;
 		b.checkpointEvery = checkpointEvery;
 		b.useGpu = useGpu;
+		b.mode = mode;
+		b.dense = dense;
 		return b;
 	}
 
@@ -70,11 +128,17 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 		private long seed = 1;
 		private int checkpointEvery = 100;
 		private boolean useGpu = true;
+		private Mode mode = Mode.PATCH;
+		private Dense dense;
 
 		private Builder(int patchSize) {
 			this.patchSize = patchSize;
 			this.maxShift = Math.max(1, patchSize / 16);
+			this.dense = new Dense(defaultGrid(patchSize), 8, Mining.SEMI_HARD, 0.125f, 100, new DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, false, false, 1, 0));
 		}
+
+		/** Grid sides whose steps cost about the same at every p (docs/benchmarks.md): 24², 12², 8² anchors per crop. */
+		static int defaultGrid(int p) { return p <= 17 ? 24 : p <= 33 ? 12 : 8; }
 
 		public Builder networkSize(int w, int d) { width = w; descriptorDim = d; return this; }
 		public Builder iterations(int n) { iterations = n; return this; }
@@ -84,10 +148,12 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 		public Builder seed(long s) { seed = s; return this; }
 		public Builder checkpointEvery(int n) { checkpointEvery = n; return this; }
 		public Builder useGpu(boolean gpu) { useGpu = gpu; return this; }
+		public Builder mode(Mode m) { mode = m; return this; }
+		public Builder dense(Dense d) { dense = d; return this; }
 
 		public TeacherSettings build() {
 			return new TeacherSettings(patchSize, new NetworkSize(width, descriptorDim), iterations, batchSize, new OptimiserSettings(learningRate, weightDecay),
-					new LossWeights(lambdaK, lambdaM, lambdaC, margin), new Augmentation(maxShift, brightness, noiseStd), seed, checkpointEvery, useGpu);
+					new LossWeights(lambdaK, lambdaM, lambdaC, margin), new Augmentation(maxShift, brightness, noiseStd), seed, checkpointEvery, useGpu, mode, dense);
 		}
 	}
 }

@@ -50,9 +50,9 @@ public final class TeacherTrainer {
 		if (resumeFrom != null) {
 			TeacherCheckpoint resumed = TeacherCheckpoint.read(resumeFrom);
 			state = resumed.state();
-			if (state.patchSize != s.patchSize() || state.width != s.network().width() || state.descriptorDim != s.network().descriptorDim()
+			if ((state.mode != null && !state.mode.equals("patch")) || state.patchSize != s.patchSize() || state.width != s.network().width() || state.descriptorDim != s.network().descriptorDim()
 					|| state.inputChannels != channels || state.seed != s.seed()) {
-				throw new IllegalArgumentException(resumeFrom + " was made with other settings (p=" + state.patchSize + ", width " + state.width + ", seed " + state.seed
+				throw new IllegalArgumentException(resumeFrom + " was made with other settings (" + (state.mode == null ? "patch" : state.mode) + " mode, p=" + state.patchSize + ", width " + state.width + ", seed " + state.seed
 						+ ", " + state.inputChannels + " channel(s)); resume with the same settings");
 			}
 			resumedWeights = resumed.teacherWeights();
@@ -61,6 +61,7 @@ public final class TeacherTrainer {
 			progress.log("Resuming teacher training at iteration " + state.iteration + " of " + s.iterations());
 		} else {
 			state = new TeacherCheckpoint.State();
+			state.mode = "patch";
 			state.patchSize = s.patchSize();
 			state.width = s.network().width();
 			state.descriptorDim = s.network().descriptorDim();
