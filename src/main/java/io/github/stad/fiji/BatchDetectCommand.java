@@ -5,6 +5,7 @@ import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.ResultRows;
+import io.github.stad.jobs.Shard;
 import io.github.stad.jobs.ThresholdChoice;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -31,6 +32,10 @@ public class BatchDetectCommand extends SegmentingCommand {
 			description = "Gets NAME.tif (anomaly map), NAME_overlay.png, NAME_rois.zip per image and scores.csv.")
 	private File output_folder;
 
+	@Parameter(label = "Shard (K/N)", required = false, persist = false,
+			description = "Score only shard K of N of the folder (e.g. a SLURM array task: 2/8), into scores-K-of-N.csv; empty: every image, into scores.csv.")
+	private String shard = "";
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Images scored")
 	private int scored;
 
@@ -51,10 +56,11 @@ public class BatchDetectCommand extends SegmentingCommand {
 		if (!given(input_folder) || !input_folder.isDirectory()) throw new IllegalArgumentException("Choose an existing input folder (input_folder), got " + input_folder);
 		if (!given(output_folder)) throw new IllegalArgumentException("Choose an output folder (output_folder)");
 		ThresholdChoice choice = thresholdChoice();
+		Shard part = Shard.parse(shard);
 		try (AnomalyModel model = openModel()) {
 			double threshold = threshold(choice, model);
 			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, ImageSets.fromFolder(input_folder.toPath()), output_folder.toPath(),
-					new BatchDetectJob.Options(threshold, min_region_size, tile_size), progress());
+					new BatchDetectJob.Options(threshold, min_region_size, tile_size), part, progress());
 			scores_table = ResultTables.of(ResultRows.SCORES, rows);
 			for (ResultRows.ImageRow r : rows) {
 				if (r.failed()) {
@@ -70,7 +76,7 @@ public class BatchDetectCommand extends SegmentingCommand {
 					+ " -> " + output_folder;
 			log.info(title() + ": " + summary);
 			status.showStatus(title() + ": " + summary);
-			if (scored == 0) throw new IllegalArgumentException("No image could be scored; see " + output_folder.toPath().resolve("scores.csv"));
+			if (scored == 0 && failed > 0) throw new IllegalArgumentException("No image could be scored; see " + output_folder.toPath().resolve("scores.csv"));
 		}
 	}
 }

@@ -41,9 +41,9 @@ public final class StudentStepTiming {
 				Arrays.fill(sigma, 1f);
 				TeacherTarget scale = new TeacherTarget(teacher, mu, sigma);
 				TrainingSettings s = TrainingSettings.builder().useGpu(false).crop(128, batch).epochs(steps * batch / images.size()).build();
-				StudentTrainer.train(scale, images, s.toBuilder().epochs(1).build().schedule(), new long[] { 1, 2, 3 }, (msg, f) -> {});
+				StudentTrainer.train(scale, images, s.schedule(), new StepBudget.Steps(StudentTrainer.stepsFor(images.size(), batch, 1)), new long[] { 1, 2, 3 }, (msg, f) -> {});
 				long t0 = System.nanoTime();
-				StudentTrainer.Result res = StudentTrainer.train(scale, images, s.schedule(), new long[] { 1, 2, 3 }, (msg, f) -> {});
+				StudentTrainer.Result res = StudentTrainer.train(scale, images, s.schedule(), new StepBudget.Steps(steps), new long[] { 1, 2, 3 }, (msg, f) -> {});
 				double sec = (System.nanoTime() - t0) / 1e9;
 				int n = res.losses().get(0).length;
 				System.out.printf("p=%d batch=%d steps=%d: %.2f s/step, %.3f s/crop%n", p, batch, n, sec / n, sec / n / batch);
