@@ -16,6 +16,8 @@ import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.ResultRows;
+import io.github.stad.jobs.ScoreShards;
+import io.github.stad.jobs.Shard;
 import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
 import io.github.stad.jobs.TrainTeacherJob;
@@ -30,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** `stad` command line: train, score, evaluate, train-teacher, info and demo. Thin: argument parsing and printing only. */
+/** `stad` command line: train, score, merge-scores, evaluate, train-teacher, info and demo. Thin: argument parsing and printing only. */
 public final class Main {
 
 	static final String USAGE = """
@@ -38,7 +40,8 @@ public final class Main {
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 128] [--batch 8]
 			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--cpu] [--overwrite]
-			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--cpu] [--overwrite]
+			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
+			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
@@ -72,6 +75,7 @@ public final class Main {
 			switch (argv[0]) {
 				case "train" -> train(new Args(rest, Set.of("cpu", "random-teacher", "overwrite")), progress, out);
 				case "score" -> score(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
+				case "merge-scores" -> mergeScores(rest, out);
 				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite", "flips", "turns")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
@@ -165,18 +169,40 @@ public final class Main {
 		String threshold = a.optional("threshold", null); // absent: the model's default; NaN is refused, not taken for absent
 		BatchDetectJob.Options o = new BatchDetectJob.Options(threshold == null ? Double.NaN : CHECK.finite("threshold", a.number("threshold", 0)),
 				CHECK.count("min-area", a.integer("min-area", 10), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)));
+		Shard shard = shard(a.optional("shard", null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(input);
 		a.rejectUnknown();
 		List<ImageEntry> inputs = ImageSets.resolve(input);
-		BatchDetectJob.checkOutputs(inputs, outDir, o, guard);
+		BatchDetectJob.checkOutputs(inputs, outDir, o, guard, shard);
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, guard, progress);
+			if (!shard.isAll()) out.println("Shard " + shard + ": " + shard.size(inputs.size()) + " of " + inputs.size() + " image(s); " + Djl.describe() + ", " + Djl.cpuThreads());
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, guard, shard, progress);
 			long flagged = rows.stream().filter(ResultRows.ImageRow::flagged).count();
 			long failed = rows.stream().filter(ResultRows.ImageRow::failed).count();
-			out.println("Wrote " + outDir.resolve("scores.csv") + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
-			if (failed == rows.size()) throw new IllegalArgumentException("no image could be scored (see " + outDir.resolve("scores.csv") + ")");
+			Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
+			out.println("Wrote " + csv + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
+			if (failed > 0 && failed == rows.size()) throw new IllegalArgumentException("no image could be scored (see " + csv + ")");
 		}
+	}
+
+	private static Shard shard(String text) {
+		try {
+			return Shard.parse(text);
+		} catch (IllegalArgumentException e) {
+			throw new Args.UsageException("--" + e.getMessage());
+		}
+	}
+
+	/** {@code merge-scores DIR [--shards N]}: the folder is the one positional argument. */
+	private static void mergeScores(List<String> rest, PrintStream out) throws IOException {
+		if (rest.isEmpty() || rest.get(0).startsWith("--")) throw new Args.UsageException("merge-scores needs the output folder of the shards: merge-scores DIR");
+		Args a = new Args(rest.subList(1, rest.size()), Set.of());
+		int n = a.integer("shards", 0);
+		a.rejectUnknown();
+		if (n < 0) throw new Args.UsageException("--shards must be at least 1, got " + n);
+		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n);
+		out.println("Wrote " + m.scoresCsv() + ": " + m.images() + " image(s) from " + m.shards() + " shard(s)");
 	}
 
 	private static void evaluate(Args a, Progress progress, PrintStream out) throws IOException {

@@ -12,6 +12,7 @@ import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.ResultRows;
+import io.github.stad.jobs.Shard;
 import io.github.stad.jobs.ThresholdChoice;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -47,6 +48,10 @@ public class BatchDetectCommand extends SegmentingCommand {
 	@Parameter(label = "Overwrite existing files", persist = false,
 			description = "Replace output files that exist before this run (never an input). Off: an existing file stops the command before any work.")
 	private boolean overwrite;
+
+	@Parameter(label = "Shard (K/N)", required = false, persist = false,
+			description = "Score only shard K of N of the folder (e.g. a SLURM array task: 2/8), into scores-K-of-N.csv; empty: every image, into scores.csv.")
+	private String shard = "";
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Images scored")
 	private int scored;
@@ -101,12 +106,13 @@ public class BatchDetectCommand extends SegmentingCommand {
 		if (!given(output_folder)) throw new IllegalArgumentException("Choose an output folder (output_folder)");
 		ThresholdChoice choice = thresholdChoice();
 		List<ImageEntry> inputs = ImageSets.fromFolder(input_folder.toPath());
+		Shard part = Shard.parse(shard);
 		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
-		BatchDetectJob.checkOutputs(inputs, output_folder.toPath(), new BatchDetectJob.Options(Double.NaN, min_region_size, tile_size), guard); // before the model loads
+		BatchDetectJob.checkOutputs(inputs, output_folder.toPath(), new BatchDetectJob.Options(Double.NaN, min_region_size, tile_size), guard, part); // before the model loads
 		try (AnomalyModel model = openModel()) {
 			double threshold = threshold(choice, model);
 			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, output_folder.toPath(),
-					new BatchDetectJob.Options(threshold, min_region_size, tile_size), guard, progress()); // sorted by image score, failures last
+					new BatchDetectJob.Options(threshold, min_region_size, tile_size), guard, part, progress()); // sorted by image score, failures last
 			scores_table = ResultTables.of(ResultRows.SCORES, rows);
 			for (ResultRows.ImageRow r : rows) {
 				if (r.failed()) {
@@ -125,7 +131,7 @@ public class BatchDetectCommand extends SegmentingCommand {
 					+ " -> " + output_folder;
 			log.info(title() + ": " + summary);
 			status.showStatus(title() + ": " + summary);
-			if (scored == 0) throw new IllegalArgumentException("No image could be scored; see " + output_folder.toPath().resolve("scores.csv"));
+			if (scored == 0 && failed > 0) throw new IllegalArgumentException("No image could be scored; see " + output_folder.toPath().resolve("scores.csv"));
 		}
 	}
 }

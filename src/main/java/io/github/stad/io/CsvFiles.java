@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** CSV tables as spreadsheets and scripts read them. */
@@ -27,6 +28,41 @@ public final class CsvFiles {
 				}
 			}
 		});
+	}
+
+	/** Reads what {@link #write} wrote, cell for cell (quoted fields may hold commas, quotes and line breaks). */
+	public static List<String[]> read(Path file) throws IOException {
+		String text = Files.readString(file, StandardCharsets.UTF_8);
+		List<String[]> rows = new ArrayList<>();
+		List<String> row = new ArrayList<>();
+		StringBuilder cell = new StringBuilder();
+		boolean quoted = false;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (quoted) {
+				if (c != '"') cell.append(c);
+				else if (i + 1 < text.length() && text.charAt(i + 1) == '"') cell.append(text.charAt(++i));
+				else quoted = false;
+			} else if (c == '"') {
+				quoted = true;
+			} else if (c == ',') {
+				row.add(cell.toString());
+				cell.setLength(0);
+			} else if (c == '\n') {
+				row.add(cell.toString());
+				cell.setLength(0);
+				rows.add(row.toArray(String[]::new));
+				row.clear();
+			} else if (c != '\r') {
+				cell.append(c);
+			}
+		}
+		if (quoted) throw new IOException(file + " ends inside a quoted field (a half-written file?)");
+		if (cell.length() > 0 || !row.isEmpty()) {
+			row.add(cell.toString());
+			rows.add(row.toArray(String[]::new));
+		}
+		return rows;
 	}
 
 	static String csvField(String s) {

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Score a set of images and write, per image {@code NAME.ext}: {@code NAME.tif} (32-bit anomaly map),
@@ -35,55 +37,81 @@ public final class BatchDetectJob {
 	private BatchDetectJob() {}
 
 	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, Progress progress) throws IOException {
-		return run(model, inputs, outDir, options, OutputGuard.noOverwrite(), progress);
+		return run(model, inputs, outDir, options, OutputGuard.noOverwrite(), Shard.ALL, progress);
+	}
+
+	/** All of the inputs into scores.csv. */
+	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Progress progress)
+			throws IOException {
+		return run(model, inputs, outDir, options, guard, Shard.ALL, progress);
+	}
+
+	/** {@link #checkOutputs(List, Path, Options, OutputGuard, Shard)} for all of the inputs. */
+	public static void checkOutputs(List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard) {
+		checkOutputs(inputs, outDir, options, guard, Shard.ALL);
 	}
 
 	/**
 	 * Everything that can be checked before the model is loaded or an image read: the options, the
-	 * output folder, and every output file against the inputs, existing files and each other. Front
-	 * ends call it first; {@link #run} calls it again (it is idempotent for one guard).
+	 * output folder, and every output file of the shard's images against the inputs, existing files
+	 * and each other. Front ends call it first; {@link #run} calls it again (idempotent for one guard).
 	 */
-	public static void checkOutputs(List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard) {
+	public static void checkOutputs(List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Shard shard) {
 		if (inputs.isEmpty()) throw new IllegalArgumentException("No images to score");
 		if (options.tileSize() < ArgumentChecks.MIN_TILE) throw new IllegalArgumentException("The tile size must be at least " + ArgumentChecks.MIN_TILE + " pixels, got " + options.tileSize());
 		if (options.minArea() < 1) throw new IllegalArgumentException("The minimum region size must be at least 1 pixel, got " + options.minArea());
 		if (Double.isInfinite(options.threshold())) throw new IllegalArgumentException("Give a finite threshold, got " + options.threshold());
 		guard.readsImages(inputs);
 		guard.checkFolder(outDir);
-		for (ImageEntry e : inputs) {
+		for (ImageEntry e : mine(inputs, shard)) {
 			for (String suffix : SUFFIXES) guard.checkFile(outputFolder(outDir, e).resolve(e.stem() + suffix), label(e));
 		}
-		guard.checkFile(outDir.resolve("scores.csv"), "the table scores.csv");
+		if (shard.isAll()) {
+			guard.checkFile(outDir.resolve("scores.csv"), "the table scores.csv");
+		} else {
+			guard.checkFile(ScoreShards.csvFile(outDir, shard), "shard " + shard);
+			guard.checkFile(ScoreShards.doneFile(outDir, shard), "shard " + shard);
+		}
+	}
+
+	/** The images of one shard, in input order. */
+	private static List<ImageEntry> mine(List<ImageEntry> inputs, Shard shard) {
+		return shard.isAll() ? inputs : shard.select(inputs).stream().map(inputs::get).toList();
 	}
 
 	/**
-	 * Scores every image; a file that cannot be read or scored, for whatever reason (a broken file, too
-	 * large for memory, an engine error), becomes a row with its error and a log line, and the rest go on.
-	 * scores.csv is written also when the run is cancelled, with the images done so far.
+	 * Scores every image of the shard; a file that cannot be read or scored, for whatever reason (a broken
+	 * file, too large for memory, an engine error), becomes a row with its error and a log line, and the
+	 * rest go on. The table (scores.csv, or the shard's scores-K-of-N.csv with its marker, merged by
+	 * {@link ScoreShards#merge}) is written also when the run is cancelled, with the images done so far.
+	 * Rerunning a shard with overwrite replaces only its own files.
 	 */
-	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Progress progress)
-			throws IOException {
-		checkOutputs(inputs, outDir, options, guard);
+	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Shard shard,
+			Progress progress) throws IOException {
+		checkOutputs(inputs, outDir, options, guard, shard);
 		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		Files.createDirectories(outDir);
-		Path csv = outDir.resolve("scores.csv");
+		Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
+		List<Integer> positions = shard.isAll() ? null : shard.select(inputs);
+		List<ImageEntry> mine = mine(inputs, shard);
+		if (positions != null) ScoreShards.startShard(outDir, shard);
 		List<ResultRows.ImageRow> rows = new ArrayList<>();
 		int failures = 0;
-		for (int i = 0; i < inputs.size(); i++) {
-			ImageEntry entry = inputs.get(i);
+		for (int i = 0; i < mine.size(); i++) {
+			ImageEntry entry = mine.get(i);
 			String label = label(entry);
 			try {
 				progress.checkCancelled();
-				progress.update("Scoring " + label + " (" + (i + 1) + "/" + inputs.size() + ")", (double) i / inputs.size());
+				progress.update("Scoring " + label + " (" + (i + 1) + "/" + mine.size() + ")", (double) i / mine.size());
 				FloatImage image = ImageReader.read(entry.image());
-				AnomalyModel.Result result = model.score(image, options.tileSize(), progress.range((double) i / inputs.size(), (i + 1.0) / inputs.size()));
+				AnomalyModel.Result result = model.score(image, options.tileSize(), progress.range((double) i / mine.size(), (i + 1.0) / mine.size()));
 				List<Regions.Region> regions = Regions.find(result.score().channel(0), image.width(), image.height(), threshold, options.minArea());
 				writeOutputs(image, result, regions, threshold, outputFolder(outDir, entry), entry.stem());
 				rows.add(ResultRows.ImageRow.of(label, result.imageScore(), threshold, regions));
 			} catch (Progress.CancelledException e) {
 				rows.sort(ResultRows.BY_SCORE);
-				ResultRows.writeCsv(ResultRows.SCORES, rows, csv);
-				throw new Progress.CancelledException("Cancelled after " + rows.size() + " of " + inputs.size() + " image(s); " + csv + " lists those done");
+				ResultRows.writeCsv(ResultRows.SCORES, rows, csv); // a shard's CSV without its marker: the merge calls it unfinished
+				throw new Progress.CancelledException("Cancelled after " + rows.size() + " of " + mine.size() + " image(s); " + csv + " lists those done");
 			} catch (IOException | RuntimeException | OutOfMemoryError e) {
 				failures++;
 				String why = why(e);
@@ -91,9 +119,17 @@ public final class BatchDetectJob {
 				rows.add(ResultRows.ImageRow.failed(label, threshold, why));
 			}
 		}
-		rows.sort(ResultRows.BY_SCORE); // triage: the most anomalous first (a stable sort: ties and failures keep the input order)
-		ResultRows.writeCsv(ResultRows.SCORES, rows, csv);
-		progress.update("Scored " + (inputs.size() - failures) + " image(s)" + (failures > 0 ? ", " + failures + " failed (see scores.csv)" : ""), 1);
+		if (positions == null) {
+			rows.sort(ResultRows.BY_SCORE); // triage: the most anomalous first (a stable sort: ties and failures keep the input order)
+			ResultRows.writeCsv(ResultRows.SCORES, rows, csv);
+		} else {
+			// what makes two shards parts of one run: the same images, threshold and minimum region; the merge sorts
+			Map<String, String> settings = new LinkedHashMap<>();
+			settings.put("threshold", Double.toString(threshold));
+			settings.put("min_area", Integer.toString(options.minArea()));
+			ScoreShards.writeShard(outDir, shard, inputs.size(), Shard.inputChecksum(inputs), settings, positions, rows);
+		}
+		progress.update("Scored " + (mine.size() - failures) + " image(s)" + (failures > 0 ? ", " + failures + " failed (see " + csv.getFileName() + ")" : ""), 1);
 		return rows;
 	}
 

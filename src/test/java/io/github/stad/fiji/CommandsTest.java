@@ -443,6 +443,18 @@ class CommandsTest {
 	}
 
 	@Test
+	void batchDetectScoresOneShardIntoItsOwnCsv() throws Exception {
+		Path out = dir.resolve("batch-shard");
+		Module m = run(BatchDetectCommand.class, Map.of("model_file", model.toFile(), "input_folder", sample("test"), "output_folder", out.toFile(), "shard", "2/3"));
+		assertNotCanceled(m);
+		assertEquals(2, (Integer) m.getOutput("scored"));
+		assertTrue(Files.exists(out.resolve("scores-2-of-3.csv")) && Files.exists(out.resolve("scores-2-of-3.done")));
+		assertFalse(Files.exists(out.resolve("scores.csv")));
+		assertTrue(failure(run(BatchDetectCommand.class, Map.of("model_file", model.toFile(), "input_folder", sample("test"), "output_folder", out.toFile(), "shard", "4/3")))
+				.contains("shard must be K/N"));
+	}
+
+	@Test
 	void evaluateWritesMetricsAndReturnsThem() throws Exception {
 		Path out = dir.resolve("evaluation");
 		Module m = run(EvaluateCommand.class, Map.of("model_file", model.toFile(), "test_folder", sample("test"), "mask_folder", sample("ground_truth"), "output_folder", out.toFile()));

@@ -56,6 +56,16 @@ public final class Djl {
 	}
 
 	/**
+	 * PyTorch's CPU thread counts, for the log of a cluster task: by default PyTorch takes every core of the
+	 * node, so a task must set them to its share (system properties ai.djl.pytorch.num_threads and
+	 * ai.djl.pytorch.num_interop_threads, read when the engine starts).
+	 */
+	public static String cpuThreads() {
+		engine();
+		return "PyTorch CPU threads: " + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " intra-op, " + ai.djl.pytorch.jni.JniUtils.getNumInteropThreads() + " inter-op";
+	}
+
+	/**
 	 * Runs in-place parameter updates with PyTorch's gradient recording off. Recording is a
 	 * per-thread switch in PyTorch, on by default; DJL turns it off only on the thread that started
 	 * the engine, so an optimiser step on another thread (a Fiji command, a worker) would fail with
