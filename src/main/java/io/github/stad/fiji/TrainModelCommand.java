@@ -54,6 +54,10 @@ public class TrainModelCommand extends StadCommand {
 			description = "A fixed number of passes over the training images instead of the time budget (reproducible on the CPU).")
 	private int epochs = 0;
 
+	@Parameter(label = "Processing scale", min = "0.05", max = "1", stepSize = "0.05", persist = false,
+			description = "Work on copies of the images resized by this factor (0.5: half size); maps come back at full size. For defects larger than a few pixels: faster, more context per patch.")
+	private double processing_scale = 1;
+
 	@Parameter(label = "Seed", persist = false, description = "Random seed; the same seed and images give the same model.")
 	private int seed = 1;
 
@@ -98,7 +102,8 @@ public class TrainModelCommand extends StadCommand {
 		ArgumentChecks.FIJI.training(parseSizes(patch_sizes), students, epochs, time_budget, d.schedule().cropSize(), d.schedule().batchSize(),
 				d.schedule().optimiser().learningRate(), network_width, descriptor_size, threshold_fpr);
 		TrainingSettings.Builder builder = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students)
-				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu);
+				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu)
+				.processingScale(ArgumentChecks.FIJI.scale("scale", processing_scale));
 		if (epochs > 0) builder.epochs(epochs);
 		else builder.timeBudget(time_budget);
 		TrainingSettings settings = builder.build();

@@ -30,7 +30,7 @@ public final class ArgumentChecks {
 	public static final ArgumentChecks FIJI = new ArgumentChecks(Map.ofEntries(
 			Map.entry("patch-sizes", "patch_sizes"), Map.entry("width", "network_width"), Map.entry("descriptor-dim", "descriptor_size"), Map.entry("fpr", "threshold_fpr"),
 			Map.entry("tile", "tile_size"), Map.entry("min-area", "min_region_size"), Map.entry("max-fpr", "max_fpr"), Map.entry("threshold", "threshold_value"),
-			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget")));
+			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget"), Map.entry("scale", "processing_scale")));
 
 	private final Map<String, String> fijiNames;
 
@@ -84,6 +84,12 @@ public final class ArgumentChecks {
 		if (!(value > 0 && (includeOne ? value <= 1 : value < 1))) {
 			throw new IllegalArgumentException(named(key, value) + ": must lie between 0 and 1" + (includeOne ? " (1 included)" : "") + ", e.g. 0.01 for 1 %");
 		}
+		return value;
+	}
+
+	/** A processing scale: the factor images are resized by before training and scoring, in (0, 1]. */
+	public double scale(String key, double value) {
+		if (!(value > 0 && value <= 1)) throw new IllegalArgumentException(named(key, value) + ": must lie in (0, 1], e.g. 0.5 to work on images at half size");
 		return value;
 	}
 

@@ -47,6 +47,8 @@ public final class ModelBundle {
 		/** Optional (added after format 1 was first written): validation score tail, see ThresholdTable. */
 		double[] thresholdTableFpr;
 		double[] thresholdTableValues;
+		/** Optional (added later in format 1): images are scored resized by this factor; absent (0) means 1. */
+		double processingScale;
 		List<Scale> scales = new ArrayList<>();
 		Map<String, String> provenance = new LinkedHashMap<>();
 	}
@@ -79,6 +81,7 @@ public final class ModelBundle {
 			h.thresholdTableValues = c.table().thresholds();
 		}
 		h.provenance.putAll(model.provenance());
+		if (model.processingScale() != 1) h.processingScale = model.processingScale();
 		Map<String, ZipArchive.EntryWriter> entries = new LinkedHashMap<>();
 		for (int i = 0; i < model.scales().size(); i++) {
 			ScaleModel s = model.scales().get(i);
@@ -137,7 +140,8 @@ public final class ModelBundle {
 					stats.add(new Calibration.ScoreStats(j.errorMean, j.errorStd, j.varianceMean, j.varianceStd));
 				}
 				Calibration calibration = new Calibration(stats, h.threshold, h.thresholdFpr, thresholdTable(h, zip.name()));
-				return new AnomalyModel(manager, new InputNormalisation(h.normalisationMean, h.normalisationStd), scales, calibration, h.provenance);
+				return new AnomalyModel(manager, new InputNormalisation(h.normalisationMean, h.normalisationStd), scales, calibration, h.provenance,
+						h.processingScale == 0 ? 1 : h.processingScale);
 			} catch (IllegalArgumentException e) {
 				manager.close();
 				throw new IOException(file + " does not match its own description (" + e.getMessage() + "); the file is damaged or was edited", e);
@@ -162,6 +166,7 @@ public final class ModelBundle {
 			info.put("threshold", h.threshold);
 			info.put("thresholdFpr", h.thresholdFpr);
 			info.put("thresholdsForOtherRates", h.thresholdTableFpr != null);
+			info.put("processingScale", h.processingScale == 0 ? 1.0 : h.processingScale);
 			info.put("provenance", h.provenance);
 			return info;
 		}
@@ -182,6 +187,7 @@ public final class ModelBundle {
 				throw new IOException(name + " has a non-finite or non-positive intensity normalisation" + damaged);
 			}
 		}
+		if (h.processingScale != 0 && !(h.processingScale > 0 && h.processingScale <= 1)) throw new IOException(name + " has an invalid processing scale " + h.processingScale + damaged);
 		if (h.students < 1 || h.students > MAX_STUDENTS) throw new IOException(name + " declares " + h.students + " students (1 to " + MAX_STUDENTS + " expected)" + damaged);
 		if (!Double.isFinite(h.threshold)) throw new IOException(name + " has a non-finite threshold (" + h.threshold + ")" + damaged);
 		if (!(h.thresholdFpr > 0 && h.thresholdFpr < 1)) throw new IOException(name + " has an invalid threshold false-positive rate " + h.thresholdFpr + damaged);

@@ -6,6 +6,7 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.ImageChecks;
 import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.image.Resampling;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +28,16 @@ public final class AnomalyModel implements AutoCloseable {
 	private final List<ScaleModel> scales;
 	private final Calibration calibration;
 	private final Map<String, String> provenance;
+	private final double processingScale;
 
 	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, Calibration calibration, Map<String, String> provenance) {
+		this(manager, normalisation, scales, calibration, provenance, 1);
+	}
+
+	/** @param processingScale images are scored as a copy resized by this factor (0 &lt; s ≤ 1), the maps returned at the input's size */
+	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, Calibration calibration, Map<String, String> provenance,
+			double processingScale) {
+		if (!(processingScale > 0 && processingScale <= 1)) throw new IllegalArgumentException("The processing scale must lie in (0, 1], got " + processingScale);
 		if (scales.size() != calibration.scales().size()) throw new IllegalArgumentException(scales.size() + " scales but a calibration of " + calibration.scales().size());
 		int students = scales.get(0).students().size();
 		for (ScaleModel s : scales) {
@@ -40,6 +49,7 @@ public final class AnomalyModel implements AutoCloseable {
 		this.scales = List.copyOf(scales);
 		this.calibration = calibration;
 		this.provenance = new LinkedHashMap<>(provenance);
+		this.processingScale = processingScale;
 	}
 
 	public InputNormalisation normalisation() { return normalisation; }
@@ -55,11 +65,20 @@ public final class AnomalyModel implements AutoCloseable {
 	public Map<String, String> provenance() { return provenance; }
 	public int inputChannels() { return normalisation.channels(); }
 	public int studentCount() { return scales.get(0).students().size(); }
+	/** The factor by which images are resized before scoring (1: as they are). */
+	public double processingScale() { return processingScale; }
 
 	public int[] patchSizes() { return scales.stream().mapToInt(s -> s.architecture().patchSize()).toArray(); }
 
-	/** Smallest image side the model accepts: reflection padding needs the image to be at least one patch. */
-	public int minimumImageSize() { return scales.stream().mapToInt(s -> s.architecture().patchSize()).max().orElse(1); }
+	/** Smallest image side the model accepts: reflection padding needs the (resized) image to be at least one patch. */
+	public int minimumImageSize() {
+		return minimumImageSize(scales.stream().mapToInt(s -> s.architecture().patchSize()).max().orElse(1), processingScale);
+	}
+
+	/** The smallest side that is at least {@code patch} pixels once resized by {@code scale}. */
+	public static int minimumImageSize(int patch, double scale) {
+		return (int) Math.ceil(patch / scale - 1e-9);
+	}
 
 	/** Refuses images the model cannot score, with a message that says what to do. */
 	public void checkCompatible(FloatImage image) {
@@ -94,7 +113,9 @@ public final class AnomalyModel implements AutoCloseable {
 	}
 
 	private Result scoreChecked(FloatImage image, int tileSize, Progress progress) {
-		FloatImage normalised = normalisation.apply(image);
+		FloatImage scaled = processingScale == 1 ? image
+				: Resampling.areaResize(image, Resampling.scaledSide(image.width(), processingScale), Resampling.scaledSide(image.height(), processingScale));
+		FloatImage normalised = normalisation.apply(scaled);
 		Map<Integer, ScaleModel.Maps> perScale = new LinkedHashMap<>();
 		for (int s = 0; s < scales.size(); s++) {
 			ScaleModel scale = scales.get(s);
@@ -102,9 +123,19 @@ public final class AnomalyModel implements AutoCloseable {
 					scale.errorAndVariance(normalised, tileSize, progress.range((double) s / scales.size(), (s + 1.0) / scales.size())));
 		}
 		float[] total = calibration.combine(new ArrayList<>(perScale.values()));
+		if (scaled != image) {
+			total = toInputSize(total, scaled, image);
+			for (Map.Entry<Integer, ScaleModel.Maps> e : perScale.entrySet()) {
+				e.setValue(new ScaleModel.Maps(toInputSize(e.getValue().error(), scaled, image), toInputSize(e.getValue().variance(), scaled, image)));
+			}
+		}
 		float max = Float.NEGATIVE_INFINITY;
 		for (float v : total) max = Math.max(max, v);
 		return new Result(FloatImage.of(image.name(), image.width(), image.height(), total), max, perScale);
+	}
+
+	private static float[] toInputSize(float[] map, FloatImage scaled, FloatImage input) {
+		return Resampling.bilinear(map, scaled.width(), scaled.height(), input.width(), input.height());
 	}
 
 	@Override

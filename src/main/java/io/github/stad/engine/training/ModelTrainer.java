@@ -6,6 +6,7 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.ImageChecks;import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.image.Resampling;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.ScaleModel;
@@ -49,9 +50,14 @@ public final class ModelTrainer {
 		if (normal.isEmpty()) throw new IllegalArgumentException("No normal training images");
 		if (validation.isEmpty()) throw new IllegalArgumentException("No validation images: give a separate set of anomaly-free images");
 		int channels = normal.get(0).channels();
-		int minSize = Arrays.stream(settings.patchSizes()).max().orElseThrow();
+		double processingScale = settings.processingScale();
+		int minSize = AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), processingScale);
 		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
 		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
+		if (processingScale != 1) { // everything below sees the images as the model will score them
+			normal = normal.stream().map(i -> resized(i, processingScale)).toList();
+			validation = validation.stream().map(i -> resized(i, processingScale)).toList();
+		}
 
 		long start = clock.getAsLong();
 		Device device = Djl.device(settings.compute().useGpu());
@@ -132,7 +138,8 @@ public final class ModelTrainer {
 			info.put("engine", Djl.describe());
 			info.put("device", device.toString());
 			progress.update("Training finished in " + minutes(seconds), 1);
-			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, calibration, info);
+			if (processingScale != 1) info.put("processingScale", Double.toString(processingScale));
+			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, calibration, info, processingScale);
 			ok = true;
 			return new Outcome(model, losses);
 		} finally {
@@ -193,6 +200,10 @@ public final class ModelTrainer {
 			}
 		}
 		return seconds;
+	}
+
+	private static FloatImage resized(FloatImage image, double scale) {
+		return Resampling.areaResize(image, Resampling.scaledSide(image.width(), scale), Resampling.scaledSide(image.height(), scale));
 	}
 
 	private static FloatImage crop(FloatImage image, int w, int h) {

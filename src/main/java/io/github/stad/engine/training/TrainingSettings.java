@@ -19,7 +19,8 @@ import java.util.Arrays;
  * teacher statistics and validation leave on student steps of 8 random crops (up to 128², see
  * {@link StudentTrainer#gridSize}), with a warm-up and cosine decay of the learning rate.
  */
-public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, TrainingBudget budget, double thresholdFpr, ComputeSettings compute, long seed) {
+public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, TrainingBudget budget, double thresholdFpr, ComputeSettings compute, long seed,
+		double processingScale) {
 
 	public TrainingSettings {
 		if (patchSizes.length == 0) throw new IllegalArgumentException("Give at least one patch size (17, 33, 65)");
@@ -30,6 +31,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 			throw new IllegalArgumentException("Patch size given twice in " + Arrays.toString(patchSizes) + "; give each of 17, 33, 65 at most once");
 		}
 		if (!(thresholdFpr > 0 && thresholdFpr < 1)) throw new IllegalArgumentException("The threshold's false-positive rate must lie between 0 and 1, got " + thresholdFpr);
+		if (!(processingScale > 0 && processingScale <= 1)) throw new IllegalArgumentException("The processing scale must lie in (0, 1] (e.g. 0.5 for half size), got " + processingScale);
 		patchSizes = patchSizes.clone();
 	}
 
@@ -59,6 +61,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		b.tileSize = compute.tileSize();
 		b.useGpu = compute.useGpu();
 		b.seed = seed;
+		b.processingScale = processingScale;
 		return b;
 	}
 
@@ -73,6 +76,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		private int tileSize = ComputeSettings.DEFAULT.tileSize();
 		private boolean useGpu = ComputeSettings.DEFAULT.useGpu();
 		private long seed = 1;
+		private double processingScale = 1;
 
 		private Builder() {}
 
@@ -90,11 +94,13 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		public Builder tileSize(int t) { tileSize = t; return this; }
 		public Builder useGpu(boolean gpu) { useGpu = gpu; return this; }
 		public Builder seed(long s) { seed = s; return this; }
+		/** Train (and later score) on copies resized by this factor: for defects larger than a few pixels, faster and with more context per patch. */
+		public Builder processingScale(double s) { processingScale = s; return this; }
 
 		public TrainingSettings build() {
 			return new TrainingSettings(patchSizes, new NetworkSize(width, descriptorDim),
 					new StudentSchedule(students, cropSize, batchSize, new OptimiserSettings(learningRate, weightDecay)), budget,
-					thresholdFpr, new ComputeSettings(tileSize, useGpu), seed);
+					thresholdFpr, new ComputeSettings(tileSize, useGpu), seed, processingScale);
 		}
 	}
 }

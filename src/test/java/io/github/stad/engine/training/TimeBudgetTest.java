@@ -127,4 +127,30 @@ class TimeBudgetTest {
 		List<FloatImage> few = many.subList(0, 4);
 		assertEquals(few, ModelTrainer.calibrationImages(few, Progress.NONE), "up to the limit every image counts");
 	}
+
+	@Test
+	void aProcessingScaleTrainsAndScoresOnResizedCopiesWithFullSizeMaps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+		TrainingSettings s = TrainingSettings.builder().patchSizes(17).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false).epochs(2)
+				.processingScale(0.5).build();
+		try (ModelTrainer.Outcome o = ModelTrainer.train(Synthetic.textures("n", 3, 64, 64, 1), Synthetic.textures("v", 1, 64, 64, 9), s,
+				TeacherWeights.Source.NONE, Map.of(), Progress.NONE)) {
+			AnomalyModel m = o.model();
+			assertEquals(0.5, m.processingScale());
+			assertEquals(34, m.minimumImageSize(), "17 px patches at half size need 34 px");
+			FloatImage image = Synthetic.texture("t", 70, 50, 5);
+			AnomalyModel.Result r = m.score(image, 256, Progress.NONE);
+			assertEquals(70 * 50, r.score().channel(0).length, "the map comes back at the input's size");
+			assertEquals(70 * 50, r.perScale().get(17).error().length);
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.score(Synthetic.texture("small", 30, 30, 5), 256, Progress.NONE));
+			assertTrue(e.getMessage().contains("smaller than") && e.getMessage().contains("34"), e.getMessage());
+			java.nio.file.Path file = dir.resolve("m.zip");
+			io.github.stad.engine.files.ModelBundle.save(m, file);
+			try (AnomalyModel loaded = io.github.stad.engine.files.ModelBundle.load(file, false)) {
+				assertEquals(0.5, loaded.processingScale());
+				assertArrayEquals(r.score().channel(0), loaded.score(image, 256, Progress.NONE).score().channel(0), 1e-5f);
+			}
+		}
+		assertThrows(IllegalArgumentException.class, () -> TrainingSettings.builder().processingScale(0).build());
+		assertThrows(IllegalArgumentException.class, () -> TrainingSettings.builder().processingScale(1.5).build());
+	}
 }
