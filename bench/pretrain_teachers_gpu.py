@@ -11,7 +11,7 @@ anchor swap and squared compactness over the anchor descriptors; Adam with a lin
 cosine decay of the learning rate. Batches are not bit-identical to the Java trainer's (different
 random generators) but are drawn from the same distribution.
 
---mode patch is the same procedure as `bin/stad train-teacher --mode patch` (io.github.stad.engine.TeacherTrainer):
+--mode patch is the same procedure as `bin/stad train-teacher --mode patch` (io.github.stad.engine.teacher.TeacherTrainer):
 the same patch networks (METHOD.md), the same sampling of triplets (anchor; positive shifted by up
 to max(1, p/16) px, brightness +-0.2 and Gaussian noise 0.1 in normalised units; negative from a
 different image), the same losses (triplet with anchor swap, margin 1; compactness), Adam with
@@ -71,16 +71,8 @@ class PatchNet(torch.nn.Module):
         return x
 
     def forward(self, x):
-        i = 0
-        for l in self.layers:
-            if l[0] == "pool":
-                x = F.max_pool2d(x, 2, 2)
-            else:
-                x = self.convs[i](x)
-                i += 1
-                if i < len(self.convs):
-                    x = F.leaky_relu(x, LEAKY)
-        return x.flatten(1)
+        """[N, C, p, p] patches -> [N, d]: the strided form on a patch has a 1x1 output."""
+        return self.strided(x).flatten(1)
 
 
 def triplet(a, p, n, margin=1.0):

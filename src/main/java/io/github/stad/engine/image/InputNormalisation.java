@@ -58,4 +58,12 @@ public record InputNormalisation(float[] mean, float[] std) {
 
 	@Override
 	public String toString() { return "mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std); }
+
+	/** Normalises, in place, the channel planes of one image of {@code planeSize} values each, starting at {@code offset}. */
+	public void applyInPlace(float[] data, int offset, int planeSize) {
+		for (int c = 0; c < channels(); c++) {
+			float m = mean[c], inv = 1f / std[c];
+			for (int k = offset + c * planeSize; k < offset + (c + 1) * planeSize; k++) data[k] = (data[k] - m) * inv;
+		}
+	}
 }

@@ -81,12 +81,12 @@ public final class CropPairSampler {
 			turns[b] = turn;
 
 			PaddedCrops.window(photo, x, y, n, n, anchors, b * per);
-			normalise(anchors, b * per, n * n);
+			normalisation.applyInPlace(anchors, b * per, n * n);
 			// The positive before its flip/turn: the crop shifted by whole strides, resampled when scaled.
 			double cx = x + s * kx + half, cy = y + s * ky + half;
 			if (scale == 1) PaddedCrops.window(photo, x + s * kx, y + s * ky, n, n, source, 0);
 			else resample(photo, cx, cy, scale, source);
-			normalise(source, 0, n * n);
+			normalisation.applyInPlace(source, 0, n * n);
 			for (int c = 0; c < channels; c++) {
 				for (int v = 0; v < n; v++) for (int u = 0; u < n; u++) positives[b * per + c * n * n + turn.row(u, v, n) * n + turn.column(u, v, n)] = source[c * n * n + v * n + u];
 			}
@@ -137,7 +137,7 @@ public final class CropPairSampler {
 				// Gamma on the crop's own intensity range, so it bends the tone curve whatever the units.
 				if (gamma != 1 && range > 1e-6) v = lo + range * Math.pow((v - lo) / range, gamma);
 				v = mean + (v - mean) * contrast + brightness;
-				if (a.noiseStd() > 0) v += a.noiseStd() * gaussian(r);
+				if (a.noiseStd() > 0) v += a.noiseStd() * Gaussian.sample(r);
 				data[k] = (float) v;
 			}
 		}
@@ -187,19 +187,6 @@ public final class CropPairSampler {
 				}
 			}
 		}
-	}
-
-	private void normalise(float[] data, int offset, int planeSize) {
-		for (int c = 0; c < channels; c++) {
-			float m = normalisation.mean()[c], inv = 1f / normalisation.std()[c];
-			for (int k = offset + c * planeSize; k < offset + (c + 1) * planeSize; k++) data[k] = (data[k] - m) * inv;
-		}
-	}
-
-	private static double gaussian(SplittableRandom random) {
-		// Box–Muller; SplittableRandom has no nextGaussian in Java 17.
-		double u = 1 - random.nextDouble(), v = random.nextDouble();
-		return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 	}
 
 	/**

@@ -1,14 +1,5 @@
 package io.github.stad.engine.teacher;
 
-import io.github.stad.engine.Progress;
-import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.InputNormalisation;
-import io.github.stad.engine.net.Adam;
-import io.github.stad.engine.net.Architecture;
-import io.github.stad.engine.net.DescriptorNet;
-import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.net.TeacherWeights;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -18,6 +9,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.stad.engine.Progress;
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.InputNormalisation;
+import io.github.stad.engine.net.Adam;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
+import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,18 +67,9 @@ public final class DenseTeacherTrainer {
 			resumedOptimiser = resumed.optimiser();
 			progress.log("Resuming dense teacher training at step " + state.iteration + " of " + s.iterations());
 		} else {
-			state = new TeacherCheckpoint.State();
-			state.mode = "dense";
-			state.patchSize = s.patchSize();
-			state.width = s.network().width();
-			state.descriptorDim = s.network().descriptorDim();
-			state.inputChannels = channels;
-			state.seed = s.seed();
+			state = TeacherCheckpoint.State.fresh("dense", s, channels, images);
 			state.grid = dense.grid();
 			state.crops = dense.crops();
-			InputNormalisation n = InputNormalisation.fit(images);
-			state.normalisationMean = n.mean();
-			state.normalisationStd = n.std();
 		}
 		InputNormalisation normalisation = state.normalisation();
 		CropPairSampler sampler = new CropPairSampler(images, normalisation, arch, dense.grid(), dense.augmentation());

@@ -61,25 +61,13 @@ public final class PatchSampler {
 			PaddedCrops.window(other, random.nextInt(other.width() - p + 1), random.nextInt(other.height() - p + 1), p, p, negatives, b * per);
 
 			System.arraycopy(raw, b * per, anchors, b * per, per);
-			normalise(anchors, b * per, p * p);
-			normalise(positives, b * per, p * p);
-			normalise(negatives, b * per, p * p);
+			normalisation.applyInPlace(anchors, b * per, p * p);
+			normalisation.applyInPlace(positives, b * per, p * p);
+			normalisation.applyInPlace(negatives, b * per, p * p);
 			float shift = (float) random.nextDouble(-brightness, brightness);
-			for (int k = b * per; k < (b + 1) * per; k++) positives[k] += shift + (float) (noiseStd * gaussian(random));
+			for (int k = b * per; k < (b + 1) * per; k++) positives[k] += shift + (float) (noiseStd * Gaussian.sample(random));
 		}
 		return new Batch(anchors, positives, negatives, raw, size);
 	}
 
-	private void normalise(float[] data, int offset, int planeSize) {
-		for (int c = 0; c < channels; c++) {
-			float m = normalisation.mean()[c], inv = 1f / normalisation.std()[c];
-			for (int k = offset + c * planeSize; k < offset + (c + 1) * planeSize; k++) data[k] = (data[k] - m) * inv;
-		}
-	}
-
-	private static double gaussian(SplittableRandom random) {
-		// Box–Muller; SplittableRandom has no nextGaussian in Java 17.
-		double u = 1 - random.nextDouble(), v = random.nextDouble();
-		return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-	}
 }

@@ -3,6 +3,7 @@ package io.github.stad.engine.teacher;
 import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.files.WeightsCodec;
 import io.github.stad.engine.files.ZipArchive;
+import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.TeacherWeights;
@@ -38,6 +39,21 @@ record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]
 		List<float[]> losses = new ArrayList<>();
 
 		InputNormalisation normalisation() { return new InputNormalisation(normalisationMean, normalisationStd); }
+
+		/** The state at iteration 0 of a new run: the settings that must not change on resume, and the photos' normalisation. */
+		static State fresh(String mode, TeacherSettings s, int channels, List<FloatImage> images) {
+			State state = new State();
+			state.mode = mode;
+			state.patchSize = s.patchSize();
+			state.width = s.network().width();
+			state.descriptorDim = s.network().descriptorDim();
+			state.inputChannels = channels;
+			state.seed = s.seed();
+			InputNormalisation n = InputNormalisation.fit(images);
+			state.normalisationMean = n.mean();
+			state.normalisationStd = n.std();
+			return state;
+		}
 	}
 
 	static TeacherCheckpoint read(Path file) throws IOException {

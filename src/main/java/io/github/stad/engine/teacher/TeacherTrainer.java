@@ -60,16 +60,7 @@ public final class TeacherTrainer {
 			resumedDecoder = resumed.decoder();
 			progress.log("Resuming teacher training at iteration " + state.iteration + " of " + s.iterations());
 		} else {
-			state = new TeacherCheckpoint.State();
-			state.mode = "patch";
-			state.patchSize = s.patchSize();
-			state.width = s.network().width();
-			state.descriptorDim = s.network().descriptorDim();
-			state.inputChannels = channels;
-			state.seed = s.seed();
-			InputNormalisation n = InputNormalisation.fit(images);
-			state.normalisationMean = n.mean();
-			state.normalisationStd = n.std();
+			state = TeacherCheckpoint.State.fresh("patch", s, channels, images);
 		}
 		InputNormalisation normalisation = state.normalisation();
 		PatchSampler sampler = new PatchSampler(images, normalisation, s.patchSize(), s.augmentation());
