@@ -48,7 +48,7 @@ public final class Main {
 			            [--mode dense|patch] dense: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
 			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns]
 			  info      --model MODEL.zip
-			  demo      [--out DIR] [--time-budget 2 | --epochs N] [--overwrite]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
+			  demo      [--out DIR] [--epochs 30 | --time-budget MINUTES] [--overwrite]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
 			Existing files are never replaced unless --overwrite is given; an input is never replaced.
 			""";
@@ -300,7 +300,9 @@ public final class Main {
 		Path samples = home.resolve("sample-images");
 		if (!Files.isDirectory(samples)) throw new IllegalArgumentException("sample-images not found under " + home.toAbsolutePath() + "; run the demo from the repository");
 		Path outDir = Path.of(a.optional("out", "demo-output"));
-		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", epochs == null ? "2" : null);
+		// 30 epochs by default: reproducible, and on 7 small images more student steps than a short budget gives (docs/benchmarks.md)
+		String minutes = a.optional("time-budget", null), epochs = a.optional("epochs", minutes == null ? "30" : null);
+		if (minutes != null && epochs != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
 		String cpu = a.flag("cpu") ? "--cpu" : null;
 		boolean overwrite = a.flag("overwrite");
 		a.rejectUnknown();
