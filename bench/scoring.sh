@@ -31,7 +31,7 @@ if [ "${TORCH:-auto}" != off ]; then
   fi
 fi
 
-mvn -q -B -o -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
+mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
 threads_opt=()
 if [ -n "${THREADS:-}" ]; then threads_opt=(-Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1); fi
 java -Xmx8g -Djava.awt.headless=true -Dai.djl.offline=true "${threads_opt[@]}" \
