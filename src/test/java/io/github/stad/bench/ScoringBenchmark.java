@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.InputNormalisation;
@@ -16,59 +17,199 @@ import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Scoring speed on this machine (not a test): one dense network and the full scoring pass (teacher +
- * 3 students) per patch size at 256² and 512², peak resident memory, and the naive patch-by-patch
- * computation for comparison. Networks are randomly initialised: speed does not depend on weights.
- * Run: bench/scoring.sh
+ * Scoring speed on this machine (not a test), all in one JVM: (a) the ceiling, the best GFLOP/s of one
+ * plain convolution of the networks' dominant shapes on a large map through DJL on the product's engine
+ * and thread count; (b) the product's full scoring pass ({@code AnomalyModel.score}: teacher + 3
+ * students, dense form, default 256² tiles) per patch size and for the default 3-scale model, as
+ * seconds, useful GFLOP/s and fraction of the ceiling; optionally one dense network alone and the naive
+ * patch-by-patch computation. It also exports, per patch size, a random teacher's weights with a small
+ * padded input and its dense output, so that bench/scoring_torch.py can prove its PyTorch form is the
+ * same network. Networks are randomly initialised: speed does not depend on weights.
+ * <p>
+ * Run: bench/scoring.sh (docs/benchmarks.md). Arguments: [PATCH_SIZES [CHANNELS]]; system properties
+ * stad.bench.sizes (256,1024), stad.bench.reps (best of, 3 at ≤ 256², stad.bench.largeReps = 1 above),
+ * stad.bench.ceilingSize (256), stad.bench.out (bench/out/scoring), stad.bench.single / .naive (false).
  */
 public final class ScoringBenchmark {
 
+	/** The dominant convolution shapes of the three layouts: {kernel, in, out}. */
+	static final int[][] CEILING_SHAPES = { { 5, 128, 128 }, { 5, 128, 256 }, { 4, 128, 256 } };
+	static final int STUDENTS = 3;
+
 	public static void main(String[] args) throws Exception {
-		int[] sizes = { 256, 512 };
-		int[] patchSizes = args.length > 0 ? java.util.Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] { 17, 33, 65 };
+		int[] patchSizes = args.length > 0 ? ints(args[0]) : new int[] { 17, 33, 65 };
 		int channels = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-		System.out.println("# " + Djl.describe() + ", " + Runtime.getRuntime().availableProcessors() + " cores, input channels " + channels);
-		try (NDManager manager = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName())) {
+		int[] sizes = ints(System.getProperty("stad.bench.sizes", "256,1024"));
+		int reps = Integer.getInteger("stad.bench.reps", 3), largeReps = Integer.getInteger("stad.bench.largeReps", 1);
+		int ceilingSize = Integer.getInteger("stad.bench.ceilingSize", 256);
+		boolean single = Boolean.getBoolean("stad.bench.single"), naive = Boolean.getBoolean("stad.bench.naive");
+		Path out = Path.of(System.getProperty("stad.bench.out", "bench/out/scoring"));
+		Files.createDirectories(out);
+
+		String engine = Djl.describe(); // starts the engine, which the thread count needs
+		int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+		System.out.println("# " + engine + ", " + Runtime.getRuntime().availableProcessors() + " cores, PyTorch intra-op threads " + threads + ", input channels " + channels);
+		try (PrintWriter tsv = new PrintWriter(Files.newBufferedWriter(out.resolve("java.tsv")));
+				NDManager manager = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName())) {
+			tsv.println("# engine\t" + engine);
+			tsv.println("# threads\t" + threads);
+			tsv.println("# cores\t" + Runtime.getRuntime().availableProcessors());
+			tsv.println("kind\tp\tsize\tseconds\tgflops");
+
+			// (a) The ceiling: one plain convolution, stride 1, no padding, on 1×C×S×S.
+			double ceiling = 0;
+			for (int[] c : CEILING_SHAPES) {
+				double[] r = convolution(manager, c[0], c[1], c[2], ceilingSize, Math.max(reps, 2));
+				ceiling = Math.max(ceiling, r[1]);
+				String name = "conv" + c[0] + "x" + c[0] + "_" + c[1] + "to" + c[2];
+				System.out.printf("ceiling %s on 1x%dx%d²: %.3f s, %.1f GFLOP/s%n", name, c[1], ceilingSize, r[0], r[1]);
+				tsv.printf("ceiling:%s\t-\t%d\t%.4f\t%.2f%n", name, ceilingSize, r[0], r[1]);
+				tsv.flush();
+			}
+			System.out.printf("ceiling: %.1f GFLOP/s (best of the shapes above)%n", ceiling);
+
+			// Exported teachers for the PyTorch equivalence check.
+			for (int p : patchSizes) {
+				Architecture arch = Architecture.standard(p, channels);
+				try (DescriptorNet teacher = DescriptorNet.random(arch, manager, Device.cpu(), 1000 + p)) {
+					exportCheck(teacher, noise(40, channels, 7), out.resolve("check-p" + p + ".bin"));
+				}
+			}
+
+			// (b) Full passes: per patch size, then all of them as the default 3-scale model.
+			List<ScaleModel> all = new ArrayList<>();
 			for (int p : patchSizes) {
 				Architecture arch = Architecture.standard(p, channels);
 				DescriptorNet teacher = DescriptorNet.random(arch, manager, Device.cpu(), 1);
 				List<DescriptorNet> students = new ArrayList<>();
-				for (int i = 0; i < 3; i++) students.add(DescriptorNet.random(arch, manager, Device.cpu(), 10 + i));
+				for (int i = 0; i < STUDENTS; i++) students.add(DescriptorNet.random(arch, manager, Device.cpu(), 10 + i));
 				float[] mu = new float[arch.descriptorDim()], sigma = new float[arch.descriptorDim()];
-				java.util.Arrays.fill(sigma, 1f);
-				ScaleModel scale = new ScaleModel(new TeacherTarget(teacher, mu, sigma), students, "random");
-				float[] ones = new float[channels];
-				java.util.Arrays.fill(ones, 1f);
-				AnomalyModel model = new AnomalyModel(manager.newSubManager(), new InputNormalisation(new float[channels], ones), List.of(scale),
-						new Calibration(List.of(new Calibration.ScoreStats(0, 1, 0, 1)), 0, 0.01, null), Map.of());
-				for (int size : sizes) {
-					FloatImage image = noise(size, channels);
-					double dense = best(3, () -> denseOnce(teacher, image));
-					double full = best(1, () -> model.score(image, 256, Progress.NONE));
-					double gflop = 2.0 * arch.multiplyAddsPerPixel() * size * size / 1e9;
-					System.out.printf("p=%d %d²: one dense network %.2f s (%.0f GFLOP/s on output pixels), full pass teacher+3 students %.2f s (%.0f GFLOP/s), peak RSS %d MB%n",
-							p, size, dense, gflop / dense, full, 4 * gflop / full, peakRssMb());
+				Arrays.fill(sigma, 1f);
+				all.add(new ScaleModel(new TeacherTarget(teacher, mu, sigma), students, "random"));
+			}
+			List<List<ScaleModel>> passes = new ArrayList<>();
+			for (ScaleModel s : all) passes.add(List.of(s));
+			if (all.size() > 1) passes.add(all);
+			for (List<ScaleModel> scales : passes) {
+				String label = scales.size() == 1 ? String.valueOf(scales.get(0).architecture().patchSize()) : "all";
+				long macs = scales.stream().mapToLong(s -> s.architecture().multiplyAddsPerPixel()).sum();
+				AnomalyModel model = model(manager, scales, channels); // not closed here: that would close the shared networks
+				{
+					for (int size : sizes) {
+						if (size < model.minimumImageSize()) {
+							System.out.printf("full pass p=%s %d²: skipped, the image is smaller than a patch%n", label, size);
+							continue;
+						}
+						FloatImage image = noise(size, channels, size);
+						int runs = size <= 256 ? reps : largeReps;
+						double full = best(runs, size <= 256, () -> model.score(image, 256, Progress.NONE));
+						double gflops = 2.0 * macs * size * size * (1 + STUDENTS) / 1e9 / full;
+						System.out.printf("full pass p=%s %d²: %.2f s, %.1f GFLOP/s, %.2f of the ceiling, peak RSS %d MB%n", label, size, full, gflops, gflops / ceiling, peakRssMb());
+						tsv.printf("full\t%s\t%d\t%.4f\t%.2f%n", label, size, full, gflops);
+						tsv.flush();
+					}
 				}
-				// Naive: the patch network on every patch of a small image, against the dense form.
-				int small = 32;
-				FloatImage image = noise(small, channels);
-				double naive = best(1, () -> naiveOnce(teacher, image));
-				double dense = best(3, () -> denseOnce(teacher, image));
-				System.out.printf("p=%d %d²: naive patch-by-patch %.2f s vs dense %.3f s: %.0fx faster%n", p, small, naive, dense, naive / dense);
+			}
+
+			// Optional: one dense network over the whole image (no tiles), and the naive patch-by-patch computation.
+			for (ScaleModel s : all) {
+				DescriptorNet teacher = s.target().teacher();
+				Architecture arch = teacher.architecture();
+				if (single) {
+					for (int size : sizes) {
+						FloatImage image = noise(size, channels, size);
+						double dense = best(size <= 256 ? reps : largeReps, size <= 256, () -> denseOnce(teacher, image));
+						double gflops = 2.0 * arch.multiplyAddsPerPixel() * size * size / 1e9 / dense;
+						System.out.printf("one dense network p=%d %d²: %.2f s, %.1f GFLOP/s%n", arch.patchSize(), size, dense, gflops);
+						tsv.printf("single\t%d\t%d\t%.4f\t%.2f%n", arch.patchSize(), size, dense, gflops);
+					}
+				}
+				if (naive) {
+					int small = 32;
+					FloatImage image = noise(small, channels, small);
+					double slow = best(1, true, () -> naiveOnce(teacher, image));
+					double dense = best(3, true, () -> denseOnce(teacher, image));
+					System.out.printf("p=%d %d²: naive patch-by-patch %.2f s vs dense %.3f s: %.0fx faster%n", arch.patchSize(), small, slow, dense, slow / dense);
+				}
 			}
 		}
 	}
 
-	static FloatImage noise(int size, int channels) {
-		Random r = new Random(size);
+	static AnomalyModel model(NDManager manager, List<ScaleModel> scales, int channels) {
+		float[] ones = new float[channels];
+		Arrays.fill(ones, 1f);
+		List<Calibration.ScoreStats> stats = new ArrayList<>();
+		for (int i = 0; i < scales.size(); i++) stats.add(new Calibration.ScoreStats(0, 1, 0, 1));
+		return new AnomalyModel(manager.newSubManager(), new InputNormalisation(new float[channels], ones), scales, new Calibration(stats, 0, 0.01, null), Map.of());
+	}
+
+	/** Best of {@code runs} timed convolutions after one warm-up: {seconds, GFLOP/s}. */
+	static double[] convolution(NDManager manager, int k, int in, int out, int size, int runs) {
+		try (NDManager m = manager.newSubManager()) {
+			NDArray x = m.randomNormal(new Shape(1, in, size, size));
+			NDArray w = m.randomNormal(new Shape(out, in, k, k)).mul(0.01);
+			NDArray b = m.zeros(new Shape(out));
+			double seconds = best(runs, true, () -> {
+				try (NDArray y = Conv2d.conv2d(x, w, b).singletonOrThrow()) {
+					y.getShape(); // PyTorch on the CPU computes eagerly: the result exists here
+				}
+			});
+			long o = size - k + 1;
+			return new double[] { seconds, 2.0 * k * k * in * out * o * o / 1e9 / seconds };
+		}
+	}
+
+	/** [count] then per tensor [rank, dims…, float32 values…], little-endian: weights, the padded input, the dense output. */
+	static void exportCheck(DescriptorNet net, FloatImage image, Path file) throws IOException {
+		Architecture a = net.architecture();
+		int s = image.width(), in = DescriptorNet.denseInputSize(a, s);
+		float[] buffer = new float[a.inputChannels() * in * in];
+		PaddedCrops.window(image, -a.marginBefore(), -a.marginBefore(), in, in, buffer, 0);
+		List<float[]> values = new ArrayList<>(net.exportWeights());
+		List<Shape> shapes = new ArrayList<>(DescriptorNet.parameterShapes(a));
+		values.add(buffer);
+		shapes.add(new Shape(1, a.inputChannels(), in, in));
+		try (NDManager sub = net.manager().newSubManager()) {
+			values.add(net.dense(sub.create(buffer, new Shape(1, a.inputChannels(), in, in)), s, s).toFloatArray());
+		}
+		shapes.add(new Shape(1, a.descriptorDim(), s, s));
+		try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+			writeInt(o, values.size());
+			for (int i = 0; i < values.size(); i++) {
+				long[] dims = shapes.get(i).getShape();
+				writeInt(o, dims.length);
+				for (long d : dims) writeInt(o, (int) d);
+				ByteBuffer bb = ByteBuffer.allocate(4 * values.get(i).length).order(ByteOrder.LITTLE_ENDIAN);
+				bb.asFloatBuffer().put(values.get(i));
+				o.write(bb.array());
+			}
+		}
+	}
+
+	static void writeInt(DataOutputStream o, int v) throws IOException {
+		o.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
+	}
+
+	static int[] ints(String csv) {
+		return Arrays.stream(csv.split(",")).map(String::trim).filter(t -> !t.isEmpty()).mapToInt(Integer::parseInt).toArray();
+	}
+
+	static FloatImage noise(int size, int channels, long seed) {
+		Random r = new Random(seed);
 		float[][] data = new float[channels][size * size];
 		for (float[] c : data) for (int i = 0; i < c.length; i++) c[i] = (float) r.nextGaussian();
 		return new FloatImage("noise", size, size, data);
@@ -100,10 +241,11 @@ public final class ScoringBenchmark {
 		}
 	}
 
-	static double best(int runs, Runnable r) {
-		r.run(); // warm-up
+	/** Best of {@code runs} timed runs, after one untimed warm-up when {@code warmUp}. */
+	static double best(int runs, boolean warmUp, Runnable r) {
+		if (warmUp) r.run();
 		double best = Double.MAX_VALUE;
-		for (int i = 0; i < runs; i++) {
+		for (int i = 0; i < Math.max(1, runs); i++) {
 			long t = System.nanoTime();
 			r.run();
 			best = Math.min(best, (System.nanoTime() - t) / 1e9);
@@ -111,7 +253,7 @@ public final class ScoringBenchmark {
 		return best;
 	}
 
-	static long peakRssMb() throws Exception {
+	static long peakRssMb() throws IOException {
 		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
 			if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
 		}
