@@ -3,7 +3,8 @@
 # participation ratio of the descriptors' correlation matrix (effective number of dimensions) and
 # the pixel AUROC of two student-free detectors on the teacher's grid (distance to the nearest
 # training descriptor, Mahalanobis distance). Needs python3 with numpy.
-# Usage: bench/teacher_probe.sh SPLIT_CSV P TEACHER... (TEACHER: shipped, random or a teacher .zip)
+# Usage: bench/teacher_probe.sh SPLIT_CSV P TEACHER... (TEACHER: shipped, random, raw (raw-pixel PCA baseline) or a teacher .zip).
+# Descriptors are a fixed-seed sample of the grid (TeacherProbe.keep). For the fixed quality-harness subset: bench/quality.sh probe
 set -euo pipefail
 cd "$(dirname "$0")/.."
 csv="$1"; p="$2"; shift 2
