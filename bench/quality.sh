@@ -22,17 +22,16 @@
 #   train: every 20th of the 600 train images = 30     val: every 20th of the 100 val images = 5
 #   test:  4 per defect type (blowhole, break, crack, fray, uneven: 20 defective), evenly spread
 #          over each type's rows, and 8 of the 252 defect-free ones = 28 images.
-# Why these sizes: at full resolution (mean 106 k pixels per image, about 1.6 × 256²) the product's
-# full scoring pass (teacher + 3 students at 3 patch sizes) costs about 35.6 s per 256² on a quiet
-# 2-core machine (docs/benchmarks.md, scoring speed), i.e. about 57 s per image. That fixes
-# evaluation at about 27 min for 28 test images, and each validation image costs the same inside
-# training. Default training is 4 epochs = N/2 student steps per patch size (≈ 22 s per step for
-# the three p) plus the teacher statistics (≈ 7 s per image), so 30 train + 5 val images take about
-# 30 × 18 s + 5 × 57 s ≈ 14 min: about 41 min in all, quiet. The test set gets most of the time
-# because the measurement noise is there (even so, 4 images per type is thin: read per-type numbers
-# as coarse; compare runs on the overall numbers). A short trial (8 train, 2 val, 5 test images,
-# full resolution) on the shared machine, under a load average of 6–8, ran 2–3 times slower than
-# these quiet figures; a loaded machine stretches the harness accordingly.
+# Why these sizes: at full resolution (the subset's test images are 2.80 M pixels = 42.7 × 256²,
+# mean 100 k per image) the product's full scoring pass (teacher + 3 students at 3 patch sizes)
+# costs about 35.6 s per 256² on a quiet 2-core machine (docs/benchmarks.md, scoring speed), so
+# evaluation takes about 25 min, and the 5 validation images (10 × 256²) about 6 min inside
+# training. Default training is 4 epochs = N/2 = 15 student steps per patch size (≈ 22 s per step
+# for the three p) plus the teacher statistics (≈ 5 s per image): about 9 min more. About 40 min in
+# all, quiet. The test set gets most of the time because the measurement noise is there (even so,
+# 4 images per type is thin: compare runs on the overall numbers, read per-type ones as coarse).
+# Under load it stretches: the baseline run (docs/benchmarks.md) shared the 2 cores with a load
+# average of 4-17 and took 97 min (train 49, evaluate 48).
 #
 # Probe: bench/quality.sh probe [TEACHER...] (default "shipped random raw"; a teacher .zip, or
 # "shipped"/"random"; "raw" = raw pixels: the p×p patch around each grid point reduced to 128
