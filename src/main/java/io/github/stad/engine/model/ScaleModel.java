@@ -50,7 +50,7 @@ public final class ScaleModel implements AutoCloseable {
 		float[] error = new float[w * h], variance = new float[w * h];
 		Architecture arch = architecture();
 		int m = students.size();
-		if (tileSize < 1) throw new IllegalArgumentException("The tile size must be at least 16 pixels, got " + tileSize);
+		if (tileSize < 1) throw new IllegalArgumentException("The tile size must be at least 1 pixel, got " + tileSize);
 		int tilesX = (w + tileSize - 1) / tileSize, tiles = tilesX * ((h + tileSize - 1) / tileSize);
 		for (int y0 = 0; y0 < h; y0 += tileSize) {
 			for (int x0 = 0; x0 < w; x0 += tileSize) {

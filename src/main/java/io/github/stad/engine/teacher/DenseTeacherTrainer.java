@@ -16,6 +16,7 @@ import io.github.stad.engine.net.Adam;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.LearningRateSchedule;
 import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.IOException;
@@ -139,10 +140,7 @@ public final class DenseTeacherTrainer {
 
 	/** Linear warm-up over {@code warmup} steps (at most a fifth of the run), then a cosine from the peak to zero after the last step. */
 	public static float learningRate(float peak, int step, int warmup, int total) {
-		int w = Math.min(warmup, total / 5);
-		if (step < w) return peak * (step + 1) / w;
-		double t = (step - w + 1.0) / (total - w + 1.0);
-		return (float) (peak * 0.5 * (1 + Math.cos(Math.PI * t)));
+		return (float) (peak * LearningRateSchedule.factor(step, Math.min(warmup, total / 5), total));
 	}
 
 	/** Rows of the descriptor matrix for mined triplets: anchors, their positives and negatives. */

@@ -12,6 +12,7 @@ import io.github.stad.engine.net.Adam;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
+import io.github.stad.engine.net.LearningRateSchedule;
 import io.github.stad.engine.net.NetInputs;
 
 import java.util.ArrayList;
@@ -90,16 +91,9 @@ final class StudentTrainer {
 	/** Fraction of the planned steps over which the learning rate rises linearly from 0 (warm-up). */
 	static final double WARMUP = 0.05;
 
-	/**
-	 * The learning-rate factor at a step of a run of {@code planned} steps: a linear warm-up over the
-	 * first {@link #WARMUP} of the steps (Adam's early moments are noisy), then a cosine decay to
-	 * zero, so the last steps settle instead of jumping around the minimum.
-	 */
+	/** The learning-rate factor at a step of a run of {@code planned} steps: warm-up over {@link #WARMUP} of them, then a cosine. */
 	static double rateFactor(int step, int planned) {
-		int warmup = (int) Math.max(1, Math.round(WARMUP * planned));
-		if (step < warmup) return (step + 1.0) / warmup;
-		double progress = Math.min(1, (step - warmup + 0.5) / Math.max(1, planned - warmup));
-		return 0.5 * (1 + Math.cos(Math.PI * progress));
+		return LearningRateSchedule.factor(step, (int) Math.round(WARMUP * planned), planned);
 	}
 
 	/**
