@@ -214,7 +214,8 @@ public final class ModelTrainer {
 		return new FloatImage(image.name(), w, h, data);
 	}
 
-	private static String minutes(double seconds) {
+	/** A duration as people read it: seconds up to 90 s, then minutes. */
+	static String minutes(double seconds) {
 		return seconds >= 90 ? String.format("%.1f min", seconds / 60) : String.format("%.0f s", seconds);
 	}
 

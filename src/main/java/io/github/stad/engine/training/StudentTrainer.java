@@ -215,7 +215,7 @@ final class StudentTrainer {
 		String remainingText() {
 			if (!(budget instanceof StepBudget.Until u)) return "";
 			double seconds = Math.max(0, u.deadline() - lastStepEnd) / 1e9;
-			return seconds >= 90 ? String.format(", %.1f min left", seconds / 60) : String.format(", %.0f s left", seconds);
+			return ", " + ModelTrainer.minutes(seconds) + " left";
 		}
 	}
 
