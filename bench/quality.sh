@@ -10,7 +10,7 @@
 # epochs/students/learning rate, the shipped teachers), then `bin/stad evaluate`, on the subset
 # below. TRAIN_ARGS are passed to `train` unchanged (e.g. `--teacher a.zip,b.zip,c.zip`,
 # `--random-teacher`, `--seed 2`, `--time-budget N` where the product has it), so a run can differ
-# from the baseline in exactly what you name. EVAL_ARGS (environment) go to `evaluate` (e.g. --cpu).
+# from the baseline in exactly what you name.
 # OUT_DIR (default bench/out/quality) holds the subset (split.csv, shared by all runs) and
 # runs/<RUN>/ per set of TRAIN_ARGS (RUN = "default" without args, else derived from them; override
 # with RUN=name). Stages are skipped when their output exists: split.csv, runs/<RUN>/model.zip
@@ -99,7 +99,11 @@ if [ ! -f "$dir/model.zip" ]; then
 fi
 if [ ! -f "$dir/eval/metrics.json" ]; then
   start=$(date +%s)
-  bin/stad evaluate --model "$dir/model.zip" --test "$split:test" --out "$dir/eval" ${EVAL_ARGS:-} 2>&1 | tee "$dir/eval.log"
+  # The product's maps (AnomalyModel.score, as `stad evaluate` computes them) give metrics.json; the
+  # per-scale maps kept beside them (eval/maps, resumable per image) give eval/variants.md: other
+  # patch-size combinations, e or v alone, the map smoothed before the metrics.
+  java -Xmx8g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$(classpath)" io.github.stad.bench.QualityVariants \
+    "$dir/model.zip" "$split" "$dir/eval" 2>&1 | tee "$dir/eval.log"
   [ -f "$dir/eval/metrics.json" ] || { echo "quality.sh: evaluation failed, see $dir/eval.log" >&2; exit 1; }
   echo $(( $(date +%s) - start )) > "$dir/eval.seconds"
 fi

@@ -46,7 +46,17 @@ public final class ScaleModel implements AutoCloseable {
 	 * the tiling.
 	 */
 	public Maps errorAndVariance(FloatImage image, int tileSize, Progress progress) {
-		int w = image.width(), h = image.height();
+		return errorAndVariance(image, 0, 0, image.width(), image.height(), tileSize, progress);
+	}
+
+	/**
+	 * e and v for the pixels of one window of a normalised image (row-major, w×h), exactly as in the
+	 * map of the whole image: the tiles read the image around the window, not a reflection of it.
+	 */
+	public Maps errorAndVariance(FloatImage image, int left, int top, int w, int h, int tileSize, Progress progress) {
+		if (left < 0 || top < 0 || w < 1 || h < 1 || left + w > image.width() || top + h > image.height()) {
+			throw new IllegalArgumentException("Window " + w + "x" + h + " at (" + left + ", " + top + ") is not inside the " + image.width() + "x" + image.height() + " image");
+		}
 		float[] error = new float[w * h], variance = new float[w * h];
 		Architecture arch = architecture();
 		int m = students.size();
@@ -60,7 +70,7 @@ public final class ScaleModel implements AutoCloseable {
 				if (tiles > 1) progress.update("Scoring " + image.name() + ": p=" + arch.patchSize() + ", tile " + (tile + 1) + "/" + tiles, (double) tile / tiles);
 				int tw = Math.min(tileSize, w - x0), th = Math.min(tileSize, h - y0);
 				try (NDManager sub = teacher().manager().newSubManager()) {
-					NDArray x = NetInputs.dense(sub, arch, image, x0, y0, tw, th);
+					NDArray x = NetInputs.dense(sub, arch, image, left + x0, top + y0, tw, th);
 					NDArray teacherOut = target.dense(x, th, tw);
 					NDArray sumPred = null, sumNormSq = null;
 					for (DescriptorNet student : students) {

@@ -4,13 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.ImageChecks;import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.image.ImageChecks;
 import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.image.Resampling;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.model.TeacherTarget;
+import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.net.TeacherWeights;
@@ -71,7 +72,6 @@ public final class ModelTrainer {
 		try {
 			InputNormalisation normalisation = InputNormalisation.fit(normal);
 			List<FloatImage> trainSet = normal.stream().map(normalisation::apply).toList();
-			List<FloatImage> valSet = calibrationImages(validation, progress).stream().map(normalisation::apply).toList();
 			int[] patchSizes = settings.patchSizes();
 			int n = patchSizes.length;
 			// Progress bar: teacher statistics 5 %, students 80 %, validation 15 %.
@@ -84,8 +84,20 @@ public final class ModelTrainer {
 			}
 			TrainingBudget budget = settings.budget();
 			double validationEstimate = 0;
+			long maxValidationPixels = MAX_VALIDATION_PIXELS;
+			double secondsPerPixel = 0;
 			if (budget.timed()) {
-				validationEstimate = estimateValidationSeconds(targets, valSet, settings, manager, clock);
+				secondsPerPixel = validationSecondsPerPixel(targets, normalisation.apply(validation.get(0)), settings, manager, clock);
+				maxValidationPixels = validationPixelLimit(budget.minutes() * 60, secondsPerPixel);
+			}
+			List<CalibrationSample.Window> windows = CalibrationSample.choose(validation, maxValidationPixels, settings.seed() * 131 + 7);
+			long validationPixels = validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum(), sampled = CalibrationSample.pixels(windows);
+			if (sampled < validationPixels) {
+				progress.log(String.format("Calibrating on %s of the %s validation pixels (a window in each of %d of the %d images): more would take time from the students, not change the threshold",
+						megapixels(sampled), megapixels(validationPixels), windows.size(), validation.size()));
+			}
+			if (budget.timed()) {
+				validationEstimate = secondsPerPixel * sampled;
 				double spent = (clock.getAsLong() - start) / 1e9, total = budget.minutes() * 60;
 				double forStudents = total - spent - validationEstimate;
 				progress.log(String.format("Time budget %s: teacher statistics took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
@@ -111,18 +123,20 @@ public final class ModelTrainer {
 				info.put("steps.p" + p, Integer.toString(r.losses().get(0).length));
 			}
 
-			// The e/v maps of every validation image at every scale calibrate the scores and the threshold.
+			// The e/v maps of the validation windows at every scale calibrate the scores and the threshold.
 			List<List<ScaleModel.Maps>> valMaps = new ArrayList<>();
-			for (int s = 0; s < scales.size(); s++) {
-				ScaleModel scale = scales.get(s);
-				List<ScaleModel.Maps> maps = new ArrayList<>();
-				for (int i = 0; i < valSet.size(); i++) {
-					double from = 0.85 + 0.15 * (s * valSet.size() + i) / (double) (scales.size() * valSet.size());
-					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + valSet.size(), from);
-					double to = 0.85 + 0.15 * (s * valSet.size() + i + 1) / (double) (scales.size() * valSet.size());
-					maps.add(scale.errorAndVariance(valSet.get(i), settings.compute().tileSize(), progress.range(from, to)));
+			for (int s = 0; s < scales.size(); s++) valMaps.add(new ArrayList<>());
+			int count = windows.size();
+			for (int i = 0; i < count; i++) {
+				CalibrationSample.Window win = windows.get(i);
+				FloatImage image = normalisation.apply(win.image()); // whole image: the window's scores read its surroundings
+				for (int s = 0; s < scales.size(); s++) {
+					ScaleModel scale = scales.get(s);
+					double from = 0.85 + 0.15 * (i * scales.size() + s) / (double) (scales.size() * count);
+					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
+					double to = 0.85 + 0.15 * (i * scales.size() + s + 1) / (double) (scales.size() * count);
+					valMaps.get(s).add(scale.errorAndVariance(image, win.left(), win.top(), win.width(), win.height(), settings.compute().tileSize(), progress.range(from, to)));
 				}
-				valMaps.add(maps);
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
 
@@ -154,36 +168,30 @@ public final class ModelTrainer {
 	/** Validation pixels beyond these add nothing to the threshold at 1 % or the table down to 10⁻⁶, only time. */
 	static final long MAX_VALIDATION_PIXELS = 1L << 22;
 
-	/**
-	 * The validation images that calibrate the model: all of them, or, when they hold more than
-	 * {@link #MAX_VALIDATION_PIXELS}, whole images evenly spread over the set up to that many pixels.
-	 */
-	static List<FloatImage> calibrationImages(List<FloatImage> validation, Progress progress) {
-		long total = validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum();
-		if (total <= MAX_VALIDATION_PIXELS) return validation;
-		List<FloatImage> chosen = new ArrayList<>();
-		long pixels = 0;
-		double step = (double) total / MAX_VALIDATION_PIXELS;
-		for (double k = 0; k < validation.size() && pixels < MAX_VALIDATION_PIXELS; k += step) {
-			FloatImage image = validation.get((int) k);
-			chosen.add(image);
-			pixels += (long) image.width() * image.height();
-		}
-		progress.log("Calibrating on " + chosen.size() + " of the " + validation.size() + " validation images (" + pixels / 1_000_000 + " of "
-				+ total / 1_000_000 + " megapixels): more would not change the threshold, only take longer");
-		return chosen;
+	/** A time budget never calibrates on fewer pixels than this (4 × 256²), even if validation then takes more than its share. */
+	static final long MIN_VALIDATION_PIXELS = 1L << 18;
+
+	/** The share of a time budget that validation may take when the validation set is large. */
+	static final double VALIDATION_SHARE = 0.15;
+
+	/** Validation pixels that a time budget affords: its {@link #VALIDATION_SHARE}, within [MIN, MAX]_VALIDATION_PIXELS. */
+	static long validationPixelLimit(double budgetSeconds, double secondsPerPixel) {
+		double affordable = secondsPerPixel > 0 ? VALIDATION_SHARE * budgetSeconds / secondsPerPixel : MAX_VALIDATION_PIXELS;
+		return (long) Math.max(MIN_VALIDATION_PIXELS, Math.min(MAX_VALIDATION_PIXELS, affordable));
+	}
+
+	private static String megapixels(long pixels) {
+		return String.format("%.2f M", pixels / 1e6);
 	}
 
 	/** Student steps per scale even when the time budget is used up: a model must have students that saw the data. */
 	static final int MIN_STEPS = 10;
 
 	/**
-	 * Seconds that the validation maps will take, from one timed pass over a crop of the first
+	 * Seconds per validation pixel for all scales together, from one timed pass over a crop of a
 	 * validation image per scale (with untrained students of the same size: the cost is the same).
 	 */
-	private static double estimateValidationSeconds(List<TeacherTarget> targets, List<FloatImage> valSet, TrainingSettings settings, NDManager manager, LongSupplier clock) {
-		long pixels = valSet.stream().mapToLong(i -> (long) i.width() * i.height()).sum();
-		FloatImage first = valSet.get(0);
+	private static double validationSecondsPerPixel(List<TeacherTarget> targets, FloatImage first, TrainingSettings settings, NDManager manager, LongSupplier clock) {
 		int w = Math.min(first.width(), 128), h = Math.min(first.height(), 128);
 		FloatImage crop = crop(first, w, h);
 		double seconds = 0;
@@ -194,7 +202,7 @@ public final class ModelTrainer {
 				ScaleModel probe = new ScaleModel(target, students, "probe");
 				long t0 = clock.getAsLong();
 				probe.errorAndVariance(crop, settings.compute().tileSize(), Progress.NONE);
-				seconds += (clock.getAsLong() - t0) / 1e9 * pixels / ((double) w * h);
+				seconds += (clock.getAsLong() - t0) / 1e9 / ((double) w * h);
 			} finally {
 				for (DescriptorNet s : students) s.close();
 			}

@@ -91,6 +91,25 @@ class ModelTrainerTest {
 	}
 
 	@Test
+	void aWindowsMapsAreThoseOfTheWholeImage() {
+		FloatImage image = model.normalisation().apply(Synthetic.withSquare(Synthetic.texture("win", 61, 45, 4), 30, 20, 6, 0f));
+		ScaleModel scale = model.scales().get(0);
+		ScaleModel.Maps whole = scale.errorAndVariance(image, 256, Progress.NONE);
+		int[][] windows = { { 0, 0, 61, 45 }, { 3, 5, 20, 17 }, { 40, 30, 21, 15 }, { 0, 28, 9, 17 } }; // left, top, width, height: inside, at each border
+		for (int[] w : windows) {
+			ScaleModel.Maps part = scale.errorAndVariance(image, w[0], w[1], w[2], w[3], 8, Progress.NONE);
+			for (int y = 0; y < w[3]; y++) {
+				for (int x = 0; x < w[2]; x++) {
+					int i = (w[1] + y) * 61 + w[0] + x, j = y * w[2] + x;
+					assertEquals(whole.error()[i], part.error()[j], 1e-4 * (1 + Math.abs(whole.error()[i])), "e at " + (w[0] + x) + "," + (w[1] + y));
+					assertEquals(whole.variance()[i], part.variance()[j], 1e-4 * (1 + Math.abs(whole.variance()[i])), "v at " + (w[0] + x) + "," + (w[1] + y));
+				}
+			}
+		}
+		assertThrows(IllegalArgumentException.class, () -> scale.errorAndVariance(image, 50, 0, 20, 10, 256, Progress.NONE), "a window past the border");
+	}
+
+	@Test
 	void bundleRoundTripGivesIdenticalMaps(@TempDir Path dir) throws IOException {
 		Path file = dir.resolve("model.zip");
 		ModelBundle.save(model, file);

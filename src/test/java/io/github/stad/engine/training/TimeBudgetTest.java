@@ -113,22 +113,6 @@ class TimeBudgetTest {
 	}
 
 	@Test
-	void largeValidationSetsCalibrateOnEvenlySpreadWholeImages() {
-		List<FloatImage> many = new ArrayList<>();
-		for (int i = 0; i < 10; i++) many.add(FloatImage.of("v" + i, 1024, 1024, new float[1024 * 1024]));
-		List<String> log = new ArrayList<>();
-		Progress progress = new Progress() {
-			@Override public void update(String message, double fraction) {}
-			@Override public void log(String message) { log.add(message); }
-		};
-		List<FloatImage> chosen = ModelTrainer.calibrationImages(many, progress);
-		assertEquals(List.of("v0", "v2", "v5", "v7"), chosen.stream().map(FloatImage::name).toList());
-		assertTrue(log.get(0).contains("4 of the 10 validation images"), log.toString());
-		List<FloatImage> few = many.subList(0, 4);
-		assertEquals(few, ModelTrainer.calibrationImages(few, Progress.NONE), "up to the limit every image counts");
-	}
-
-	@Test
 	void aProcessingScaleTrainsAndScoresOnResizedCopiesWithFullSizeMaps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
 		TrainingSettings s = TrainingSettings.builder().patchSizes(17).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false).epochs(2)
 				.processingScale(0.5).build();
