@@ -41,17 +41,25 @@ public final class Adam {
 		float sqrtCorrection2 = (float) Math.sqrt(correction2);
 		for (int i = 0; i < parameters.size(); i++) {
 			NDArray p = parameters.get(i);
+			// A result belongs to the manager of its first operand: every temporary is moved into the
+			// scratch manager, or each step would leave three parameter-sized arrays behind (measured:
+			// 24 GB after 400 steps of three p = 33 students).
 			try (NDManager scratch = p.getManager().newSubManager(); NDArray grad = p.getGradient()) {
 				grad.tempAttach(scratch);
-				NDArray g = weightDecay != 0 ? grad.add(p.mul(weightDecay)) : grad;
+				NDArray g = weightDecay != 0 ? grad.add(scratch(p.mul(weightDecay), scratch)) : grad;
 				NDArray m = firstMoments.get(i), v = secondMoments.get(i);
 				m.muli(beta1).addi(g.mul(1 - beta1));
 				v.muli(beta2).addi(g.square().muli(1 - beta2));
-				NDArray denominator = v.sqrt().divi(sqrtCorrection2).addi(epsilon);
-				p.subi(m.div(denominator).muli(stepSize));
+				NDArray denominator = scratch(v.sqrt(), scratch).divi(sqrtCorrection2).addi(epsilon);
+				p.subi(scratch(m.div(denominator), scratch).muli(stepSize));
 				grad.muli(0); // PyTorch accumulates gradients across backward passes
 			}
 		}
+	}
+
+	private static NDArray scratch(NDArray temporary, NDManager scratch) {
+		temporary.attach(scratch);
+		return temporary;
 	}
 
 	/** Changes the learning rate from the next step on (learning-rate schedules). */

@@ -10,7 +10,7 @@ public record StudentSchedule(int students, int cropSize, int batchSize, Optimis
 
 	public StudentSchedule {
 		if (students < 1 || students > MAX_STUDENTS) throw new IllegalArgumentException("The number of students must lie between 1 and " + MAX_STUDENTS + " (default 3), got " + students);
-		if (cropSize < 1 || cropSize > MAX_CROP) throw new IllegalArgumentException("The crop size must lie between 1 and " + MAX_CROP + " pixels (default 128), got " + cropSize);
-		if (batchSize < 1 || batchSize > MAX_BATCH) throw new IllegalArgumentException("The batch size must lie between 1 and " + MAX_BATCH + " crops (default 8), got " + batchSize);
+		if (cropSize < 1 || cropSize > MAX_CROP) throw new IllegalArgumentException("The crop size must lie between 1 and " + MAX_CROP + " pixels (default 64), got " + cropSize);
+		if (batchSize < 1 || batchSize > MAX_BATCH) throw new IllegalArgumentException("The batch size must lie between 1 and " + MAX_BATCH + " crops (default 2), got " + batchSize);
 	}
 }
