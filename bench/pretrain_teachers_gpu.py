@@ -30,20 +30,12 @@ import argparse, io, json, math, os, struct, sys, time, zipfile
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stad_layout import DIM, WIDTH, layout  # noqa: E402
 from PIL import Image
 
 LEAKY = 5e-3
-WIDTH, DIM = 128, 128
-
-
-def layout(p, w=WIDTH, d=DIM):
-    if p == 65:
-        return [("conv", 5, w), ("pool",), ("conv", 5, w), ("pool",), ("conv", 5, w), ("pool",), ("conv", 4, 2 * w), ("conv", 1, d)]
-    if p == 33:
-        return [("conv", 5, w), ("pool",), ("conv", 5, 2 * w), ("pool",), ("conv", 2, 2 * w), ("conv", 4, d)]
-    if p == 17:
-        return [("conv", 6, w), ("conv", 5, 2 * w), ("conv", 5, 2 * w), ("conv", 4, d)]
-    raise ValueError(p)
 
 
 class PatchNet(torch.nn.Module):

@@ -12,6 +12,7 @@ First proves the form is the same network: for each OUT_DIR/check-pP.bin written
 (a Java teacher's weights, a padded input and the Java dense output) it prints the largest absolute
 difference; then times the full passes and writes OUT_DIR/torch.tsv.
 """
+import os
 import struct
 import sys
 import time
@@ -20,19 +21,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stad_layout import layout  # noqa: E402
+
 LEAKY_SLOPE = 5e-3
 STUDENTS = 3
 
 
-def layout(p, w=128, d=128):
-    """Mirror of Architecture.layout: ('conv', kernel, out) or ('pool',)."""
-    if p == 65:
-        return [("conv", 5, w), ("pool",), ("conv", 5, w), ("pool",), ("conv", 5, w), ("pool",), ("conv", 4, 2 * w), ("conv", 1, d)]
-    if p == 33:
-        return [("conv", 5, w), ("pool",), ("conv", 5, 2 * w), ("pool",), ("conv", 2, 2 * w), ("conv", 4, d)]
-    if p == 17:
-        return [("conv", 6, w), ("conv", 5, 2 * w), ("conv", 5, 2 * w), ("conv", 4, d)]
-    raise ValueError(p)
 
 
 def receptive_field(p):

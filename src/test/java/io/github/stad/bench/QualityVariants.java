@@ -5,6 +5,7 @@ import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.eval.ScoredImage;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.PaddedCrops;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.ScaleModel;
@@ -145,24 +146,18 @@ public final class QualityVariants {
 		for (int y = 0; y < h; y++) {
 			for (int x = 0; x < w; x++) {
 				double a = 0;
-				for (int i = -r; i <= r; i++) a += k[i + r] * map[y * w + mirror(x + i, w)];
+				for (int i = -r; i <= r; i++) a += k[i + r] * map[y * w + PaddedCrops.reflect(x + i, w)];
 				tmp[y * w + x] = (float) a;
 			}
 		}
 		for (int y = 0; y < h; y++) {
 			for (int x = 0; x < w; x++) {
 				double a = 0;
-				for (int i = -r; i <= r; i++) a += k[i + r] * tmp[mirror(y + i, h) * w + x];
+				for (int i = -r; i <= r; i++) a += k[i + r] * tmp[PaddedCrops.reflect(y + i, h) * w + x];
 				out[y * w + x] = (float) a;
 			}
 		}
 		return out;
-	}
-
-	private static int mirror(int i, int n) {
-		if (n == 1) return 0;
-		while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
-		return i;
 	}
 
 	private static void read(DataInputStream in, float[] a) throws IOException {
