@@ -39,7 +39,7 @@ public final class Main {
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 64] [--batch 2]
-			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0.01] [--scale 1] [--cpu] [--overwrite]
+			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0] [--scale 1] [--cpu] [--overwrite]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
 			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
@@ -155,7 +155,7 @@ public final class Main {
 		try (ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
 				Teachers.fromFiles(teacherFiles, !randomTeacher), guard, progress)) {
 			AnomalyModel m = outcome.model();
-			out.println("Model: " + model + " (threshold " + String.format("%.3f", m.threshold()) + " at " + m.thresholdFpr() * 100 + "% false positives on validation pixels)");
+			out.println("Model: " + model + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + ")");
 			for (var e : outcome.losses().entrySet()) {
 				float[] l = e.getValue();
 				out.printf("  %s: loss %.4f -> %.4f over %d steps%n", e.getKey(), l[0], l[l.length - 1], l.length);

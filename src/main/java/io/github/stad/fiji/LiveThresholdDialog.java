@@ -29,7 +29,7 @@ final class LiveThresholdDialog {
 		NonBlockingGenericDialog gd = new NonBlockingGenericDialog(TITLE);
 		double[] range = preview.range(start.threshold());
 		gd.addSlider("Threshold", range[0], range[1], start.threshold(), (range[1] - range[0]) / 1000);
-		gd.addNumericField("Target false-positive rate", Double.isFinite(start.fpr()) ? start.fpr() : 0.01, 6);
+		gd.addNumericField("Target false-positive rate", start.fpr() > 0 && start.fpr() < 1 ? start.fpr() : 0.01, 6);
 		gd.addMessage("Move the threshold or type a rate; OK uses the last one you set (and the recorder writes it).");
 		gd.addMessage(start.describe() + "          ");
 		Component message = gd.getMessage(); // the last message added

@@ -67,9 +67,9 @@ public class TrainModelCommand extends StadCommand {
 	@Parameter(label = "Descriptor size", min = "4", persist = false, description = "Length of the teacher's descriptor (advanced; must match a pretrained teacher).")
 	private int descriptor_size = Architecture.DEFAULT_DESCRIPTOR_DIM;
 
-	@Parameter(label = "False-positive rate of the default threshold", min = "0.0001", max = "0.5", persist = false,
-			description = "The default threshold lets this fraction of normal validation pixels through (0.01 = 1 %).")
-	private double threshold_fpr = 0.01;
+	@Parameter(label = "False-positive rate of the default threshold", min = "0", max = "0.5", persist = false,
+			description = "The default threshold lets this fraction of normal validation pixels through (0.01 = 1 %); 0 puts it above every normal validation pixel, so that images like them are not flagged.")
+	private double threshold_fpr = 0;
 
 	@Parameter(label = "Teacher files", required = false, persist = false,
 			description = "Optional pretrained teacher files (comma-separated), one per patch size; without them the shipped default teachers are used.")

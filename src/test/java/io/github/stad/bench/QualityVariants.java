@@ -9,6 +9,7 @@ import io.github.stad.engine.image.PaddedCrops;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.ScaleModel;
+import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.ImageSets;
@@ -37,6 +38,9 @@ import java.util.Locale;
  */
 public final class QualityVariants {
 
+	/** The CLI's and Fiji's default minimum region size. */
+	static final int DEFAULT_MIN_AREA = 10;
+
 	private QualityVariants() {}
 
 	public static void main(String[] args) throws IOException {
@@ -48,8 +52,12 @@ public final class QualityVariants {
 		List<float[][]> eNorm = new ArrayList<>(), vNorm = new ArrayList<>(); // per image: [scale][pixel]
 		List<float[]> product = new ArrayList<>(); // the map as the product computes it
 		List<int[]> sizes = new ArrayList<>();
+		double threshold;
+		String rule;
 		try (AnomalyModel model = ModelBundle.load(modelFile, false)) {
 			patches = model.patchSizes();
+			threshold = model.threshold();
+			rule = model.calibration().describeThreshold();
 			List<Calibration.ScoreStats> stats = model.calibration().scales();
 			for (int i = 0; i < tests.size(); i++) {
 				ImageEntry entry = tests.get(i);
@@ -98,8 +106,18 @@ public final class QualityVariants {
 			asProduct.add(new ScoredImage(tests.get(i).image().getFileName().toString(), tests.get(i).defectType(), sizes.get(i)[0], sizes.get(i)[1], product.get(i), masks.get(i)));
 		}
 		EvaluationReport.compute(asProduct, 0.3).writeJson(outDir.resolve("metrics.json"));
-		StringBuilder table = new StringBuilder("| scales | terms | σ | AU-PRO@0.3 | pixel AUROC | image AUROC |\n| --- | --- | --- | --- | --- | --- |\n");
-		System.out.print(table);
+		// What a user sees with the defaults: which test images get a region at the model's threshold.
+		int[] flagged = new int[2], count = new int[2]; // defect-free, defective
+		for (int i = 0; i < tests.size(); i++) {
+			int k = masks.get(i) == null ? 0 : 1;
+			count[k]++;
+			if (!Regions.find(product.get(i), sizes.get(i)[0], sizes.get(i)[1], threshold, DEFAULT_MIN_AREA).isEmpty()) flagged[k]++;
+		}
+		String flags = String.format(Locale.ROOT, "At the model's default threshold %.3f (%s), regions of at least %d pixels: %d of %d defect-free and %d of %d defective test images flagged.%n%n",
+				threshold, rule, DEFAULT_MIN_AREA, flagged[0], count[0], flagged[1], count[1]);
+		System.out.print(flags);
+		StringBuilder table = new StringBuilder(flags).append("| scales | terms | σ | AU-PRO@0.3 | pixel AUROC | image AUROC |\n| --- | --- | --- | --- | --- | --- |\n");
+		System.out.print(table.substring(flags.length()));
 		int s = patches.length;
 		for (int subset = (1 << s) - 1; subset >= 1; subset--) {
 			for (String terms : subset == (1 << s) - 1 ? new String[] { "e+v", "e", "v" } : new String[] { "e+v" }) {

@@ -427,7 +427,7 @@ class BadInputMatrixTest {
 	void everyModelFieldIsValidatedOnLoad() throws IOException {
 		String[][] edits = { { "\"inputChannels\": 1", "\"inputChannels\": 2", "input channels" }, { "\"width\": 4", "\"width\": 100000", "between 1 and 1024" },
 				{ "\"threshold\": [-0-9.eE]+", "\"threshold\": NaN", "non-finite threshold" }, { "\"students\": \\d+", "\"students\": 99999", "99999 students" },
-				{ "\"thresholdFpr\": [0-9.eE-]+", "\"thresholdFpr\": 0", "false-positive rate" }, { "\"width\": 4", "\"width\": 5", "does not match its architecture" },
+				{ "\"thresholdFpr\": [0-9.eE-]+", "\"thresholdFpr\": 1.5", "false-positive rate" }, { "\"width\": 4", "\"width\": 5", "does not match its architecture" },
 				{ "\"patchSize\": 17", "\"patchSize\": 18", "patch size" }, { "\"formatVersion\": 1", "\"formatVersion\": 99", "newer version" } };
 		for (int i = 0; i < edits.length; i++) {
 			Path m = editedModel("edit-" + i + ".zip", edits[i][0], edits[i][1]);

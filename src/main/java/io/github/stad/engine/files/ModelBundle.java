@@ -190,7 +190,7 @@ public final class ModelBundle {
 		if (h.processingScale != 0 && !(h.processingScale > 0 && h.processingScale <= 1)) throw new IOException(name + " has an invalid processing scale " + h.processingScale + damaged);
 		if (h.students < 1 || h.students > MAX_STUDENTS) throw new IOException(name + " declares " + h.students + " students (1 to " + MAX_STUDENTS + " expected)" + damaged);
 		if (!Double.isFinite(h.threshold)) throw new IOException(name + " has a non-finite threshold (" + h.threshold + ")" + damaged);
-		if (!(h.thresholdFpr > 0 && h.thresholdFpr < 1)) throw new IOException(name + " has an invalid threshold false-positive rate " + h.thresholdFpr + damaged);
+		if (!(h.thresholdFpr >= 0 && h.thresholdFpr < 1)) throw new IOException(name + " has an invalid threshold false-positive rate " + h.thresholdFpr + damaged);
 		if ((h.thresholdTableFpr == null) != (h.thresholdTableValues == null)) throw new IOException(name + " has half a threshold table" + damaged);
 		if (h.thresholdTableFpr != null) {
 			for (double v : h.thresholdTableFpr) if (!(v > 0 && v <= 1)) throw new IOException(name + " has a threshold table with a false-positive rate of " + v + damaged);

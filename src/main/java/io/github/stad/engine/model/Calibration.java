@@ -74,6 +74,11 @@ public final class Calibration {
 	/** Default segmentation threshold: this fraction of normal validation pixels lies above it. */
 	public double threshold() { return threshold; }
 	public double thresholdFpr() { return thresholdFpr; }
+	/** How the default threshold was chosen, in words. */
+	public String describeThreshold() {
+		return thresholdFpr == 0 ? "the highest score of a normal validation pixel"
+				: "exceeded by " + new java.math.BigDecimal(Double.toString(thresholdFpr * 100)).stripTrailingZeros().toPlainString() + " % of the normal validation pixels";
+	}
 	/** Validation score quantiles, or null for models saved before they were recorded. */
 	public ThresholdTable table() { return table; }
 
@@ -103,8 +108,8 @@ public final class Calibration {
 
 	/** The threshold that this fraction of normal validation pixels exceeds (e.g. 0.001 for 0.1 %). */
 	public double thresholdForFpr(double fpr) {
-		if (!(fpr > 0 && fpr < 1)) throw new IllegalArgumentException("The target false-positive rate must lie between 0 and 1 (e.g. 0.01 for 1 %), got " + fpr);
 		if (fpr == thresholdFpr) return threshold;
+		if (!(fpr > 0 && fpr < 1)) throw new IllegalArgumentException("The target false-positive rate must lie between 0 and 1 (e.g. 0.01 for 1 %), got " + fpr);
 		if (table == null) {
 			throw new IllegalArgumentException("This model file records only the threshold at " + thresholdFpr * 100
 					+ " % false positives; give a threshold value instead, or retrain the model to choose another false-positive rate");
@@ -118,6 +123,7 @@ public final class Calibration {
 	 */
 	public double fprForThreshold(double t) {
 		if (table == null) return t == threshold ? thresholdFpr : Double.NaN;
+		if (thresholdFpr == 0 && t >= threshold) return 0; // no validation pixel lies above the highest one
 		return table.fprFor(t);
 	}
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""How much a calibration window kept inside the image underestimates normal scores (docs/benchmarks.md).
+
+    python3 bench/window_bias.py bench/out/quality/runs/RUN [SPLIT_CSV]
+
+Reads the combined anomaly maps that the harness's evaluate stage cached (RUN/eval/maps/NNN.bin, in
+test-set order of SPLIT_CSV, default bench/out/quality/split.csv) of the defect-free test images and
+compares score quantiles over whole images with those over one window per image of 62 % of its area
+(the share the 20-minute default sampled on the harness), placed (a) uniformly inside the image, as
+CalibrationSample did before, and (b) with the offset uniform over every overlapping place, clipped
+(CalibrationSample now), 20 draws each. Also the share of map pixels above the 99 % whole-image
+quantile within 24 px of the border against the rest.
+"""
+import csv, struct, sys
+import numpy as np
+
+run = sys.argv[1]
+split = sys.argv[2] if len(sys.argv) > 2 else 'bench/out/quality/split.csv'
+rows = [r for r in csv.DictReader(open(split)) if r['split'] == 'test']
+
+def jpeg_size(path):
+    d = open(path, 'rb').read(); i = 2
+    while i < len(d):
+        marker, length = d[i + 1], struct.unpack('>H', d[i + 2:i + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):
+            h, w = struct.unpack('>HH', d[i + 5:i + 9]); return w, h
+        i += 2 + length
+    raise ValueError(path)
+
+maps = []
+for i, r in enumerate(rows):
+    if r['label'] != 'good': continue
+    a = np.fromfile(f'{run}/eval/maps/{i:03d}.bin', dtype='>f4')
+    w, h = jpeg_size(r['image']); n = w * h
+    maps.append(a[-n:].reshape(h, w))  # the combined map is the last of the 2·scales + 1 arrays
+
+def inside(L, side, rng): return rng.integers(0, L - side + 1), side
+def clipped(L, side, rng):
+    if side >= L: return 0, L
+    s = int(np.ceil(side * (L - 1) / (L - side))); o = rng.integers(0, L + s - 1) - (s - 1)
+    return max(0, o), min(L, o + s) - max(0, o)
+
+whole = np.concatenate([m.ravel() for m in maps])
+print(f'{len(maps)} defect-free test images, {whole.size} pixels')
+print('| quantile | whole images | windows inside the image | windows clipped (uniform coverage) |')
+print('| --- | --- | --- | --- |')
+rng = np.random.default_rng(0); f = 0.62; res = {}
+for name, place in (('inside', inside), ('clipped', clipped)):
+    draws = []
+    for _ in range(20):
+        parts = []
+        for m in maps:
+            h, w = m.shape; ww, wh = int(w * np.sqrt(f)), int(h * np.sqrt(f))
+            x, sx = place(w, ww, rng); y, sy = place(h, wh, rng)
+            parts.append(m[y:y + sy, x:x + sx].ravel())
+        draws.append(np.concatenate(parts))
+    res[name] = draws
+for q in (0.9, 0.99, 0.999):
+    cells = [f'{np.mean([np.quantile(d, q) for d in res[k]]):.2f}' for k in ('inside', 'clipped')]
+    print(f'| {q} | {np.quantile(whole, q):.2f} | {cells[0]} | {cells[1]} |')
+t = np.quantile(whole, 0.99); border = inner = bn = inn = 0
+for m in maps:
+    b = np.zeros(m.shape, bool); b[:24] = b[-24:] = True; b[:, :24] = b[:, -24:] = True
+    border += (m[b] > t).sum(); bn += b.sum(); inner += (m[~b] > t).sum(); inn += (~b).sum()
+print(f'\nabove the whole-image 99 % quantile {t:.2f}: {border / bn:.3f} of the pixels within 24 px of the border, {inner / inn:.4f} of the others')
