@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much a calibration window kept inside the image underestimates normal scores (docs/benchmarks.md).
 
-    python3 bench/window_bias.py bench/out/quality/runs/RUN [SPLIT_CSV]
+    python3 bench/window_bias.py bench/out/quality/runs/RUN [SPLIT_CSV] [THRESHOLD]
 
 Reads the combined anomaly maps that the harness's evaluate stage cached (RUN/eval/maps/NNN.bin, in
 test-set order of SPLIT_CSV, default bench/out/quality/split.csv) of the defect-free test images and
@@ -9,13 +9,16 @@ compares score quantiles over whole images with those over one window per image 
 (the share the 20-minute default sampled on the harness), placed (a) uniformly inside the image, as
 CalibrationSample did before, and (b) with the offset uniform over every overlapping place, clipped
 (CalibrationSample now), 20 draws each. Also the share of map pixels above the 99 % whole-image
-quantile within 24 px of the border against the rest.
+quantile within 24 px of the border against the rest. With THRESHOLD (the model's, `stad info`): per
+defect-free image, its regions of at least 10 pixels (8-connected, as the product finds them) and the
+share of its pixels above THRESHOLD.
 """
 import csv, struct, sys
 import numpy as np
 
 run = sys.argv[1]
 split = sys.argv[2] if len(sys.argv) > 2 else 'bench/out/quality/split.csv'
+threshold = float(sys.argv[3]) if len(sys.argv) > 3 else None
 rows = [r for r in csv.DictReader(open(split)) if r['split'] == 'test']
 
 def jpeg_size(path):
@@ -63,3 +66,10 @@ for m in maps:
     b = np.zeros(m.shape, bool); b[:24] = b[-24:] = True; b[:, :24] = b[:, -24:] = True
     border += (m[b] > t).sum(); bn += b.sum(); inner += (m[~b] > t).sum(); inn += (~b).sum()
 print(f'\nabove the whole-image 99 % quantile {t:.2f}: {border / bn:.3f} of the pixels within 24 px of the border, {inner / inn:.4f} of the others')
+if threshold is not None:
+    from scipy import ndimage
+    print(f'\nat threshold {threshold}: regions of >= 10 px / share of pixels above, per defect-free image')
+    for m in maps:
+        labels, k = ndimage.label(m >= threshold, structure=np.ones((3, 3)))
+        sizes = np.bincount(labels.ravel())[1:]
+        print(f'  {m.shape[1]}x{m.shape[0]}: {int((sizes >= 10).sum())} regions, {np.mean(m >= threshold):.3f}')
