@@ -11,7 +11,7 @@ CalibrationSample did before, and (b) with the offset uniform over every overlap
 (CalibrationSample now), 20 draws each. Also the share of map pixels above the 99 % whole-image
 quantile within 24 px of the border against the rest. With THRESHOLD (the model's, `stad info`): per
 defect-free image, its regions of at least 10 pixels (8-connected, as the product finds them) and the
-share of its pixels above THRESHOLD.
+share of its pixels above THRESHOLD, and how many defective images get a region.
 """
 import csv, struct, sys
 import numpy as np
@@ -73,3 +73,10 @@ if threshold is not None:
         labels, k = ndimage.label(m >= threshold, structure=np.ones((3, 3)))
         sizes = np.bincount(labels.ravel())[1:]
         print(f'  {m.shape[1]}x{m.shape[0]}: {int((sizes >= 10).sum())} regions, {np.mean(m >= threshold):.3f}')
+    flagged = 0; defective = 0
+    for i, r in enumerate(rows):
+        if r['label'] == 'good': continue
+        a = np.fromfile(f'{run}/eval/maps/{i:03d}.bin', dtype='>f4'); w, h = jpeg_size(r['image'])
+        labels, k = ndimage.label(a[-w * h:].reshape(h, w) >= threshold, structure=np.ones((3, 3)))
+        defective += 1; flagged += int((np.bincount(labels.ravel())[1:] >= 10).any())
+    print(f'  defective images with a region: {flagged} of {defective}')

@@ -68,7 +68,7 @@ public class TrainModelCommand extends StadCommand {
 	private int descriptor_size = Architecture.DEFAULT_DESCRIPTOR_DIM;
 
 	@Parameter(label = "False-positive rate of the default threshold", min = "0", max = "0.5", persist = false,
-			description = "The default threshold lets this fraction of normal validation pixels through (0.01 = 1 %); 0 puts it above every normal validation pixel, so that images like them are not flagged.")
+			description = "The default threshold lets this fraction of normal validation pixels through (0.01 = 1 %); 0 sets it at the image level (the second-highest image score of the validation images), so that normal images are not flagged.")
 	private double threshold_fpr = 0;
 
 	@Parameter(label = "Teacher files", required = false, persist = false,

@@ -109,7 +109,7 @@ public final class ArgumentChecks {
 		positive("learning-rate", learningRate);
 		count("width", width, 1, Architecture.MAX_SIZE);
 		count("descriptor-dim", descriptorDim, 1, Architecture.MAX_SIZE);
-		if (fpr != 0) rate("fpr", fpr, false); // 0: above every normal validation pixel
+		if (fpr != 0) rate("fpr", fpr, false); // 0: the image-level rule (Calibration.fit)
 	}
 
 	/** Refuses settings whose training would need more memory than this machine has, with both numbers. */

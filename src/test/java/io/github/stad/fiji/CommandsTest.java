@@ -284,8 +284,9 @@ class CommandsTest {
 			assertNotCanceled(loose);
 			double t1 = (Double) strict.getOutput("threshold"), t2 = (Double) loose.getOutput("threshold");
 			assertTrue(t1 > t2, t1 + " should exceed " + t2);
+			// three validation images: the image-level default is their highest score, above the 0.01 % rate's
 			assertTrue(m.threshold() >= t1, "the default (the highest validation score) is above every rate's threshold");
-			assertEquals(0, m.fprForThreshold(m.threshold()), "no validation pixel lies above the default");
+			assertTrue(m.fprForThreshold(m.threshold()) <= 0.0001, "almost no validation pixel lies above the default");
 		}
 		String bad = failure(run(SegmentAnomaliesCommand.class, Map.of("model_file", model.toFile(), "image_file", sample("test/good/000.png"), "threshold_mode", "fpr", "target_fpr", 2.0)));
 		assertTrue(bad.contains("between 0 and 1"), bad);

@@ -93,7 +93,7 @@ public final class ModelTrainer {
 			List<CalibrationSample.Window> windows = CalibrationSample.choose(validation, maxValidationPixels, settings.seed() * 131 + 7);
 			long validationPixels = validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum(), sampled = CalibrationSample.pixels(windows);
 			if (sampled < validationPixels) {
-				progress.log(String.format("Calibrating on %s of the %s validation pixels (a window in each of %d of the %d images): more would take time from the students, not change the threshold",
+				progress.log(String.format("Calibrating on %s of the %s validation pixels (a window in each of %d of the %d images), every pixel equally likely: more would take time from the students",
 						megapixels(sampled), megapixels(validationPixels), windows.size(), validation.size()));
 			}
 			if (budget.timed()) {

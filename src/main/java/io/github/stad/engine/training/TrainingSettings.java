@@ -33,7 +33,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		if (Arrays.stream(patchSizes).distinct().count() != patchSizes.length) {
 			throw new IllegalArgumentException("Patch size given twice in " + Arrays.toString(patchSizes) + "; give each of 17, 33, 65 at most once");
 		}
-		if (!(thresholdFpr >= 0 && thresholdFpr < 1)) throw new IllegalArgumentException("The threshold's false-positive rate must lie in [0, 1) (0: above every normal validation pixel), got " + thresholdFpr);
+		if (!(thresholdFpr >= 0 && thresholdFpr < 1)) throw new IllegalArgumentException("The threshold's false-positive rate must lie in [0, 1) (0: the image-level rule), got " + thresholdFpr);
 		if (!(processingScale > 0 && processingScale <= 1)) throw new IllegalArgumentException("The processing scale must lie in (0, 1] (e.g. 0.5 for half size), got " + processingScale);
 		patchSizes = patchSizes.clone();
 	}
@@ -75,8 +75,8 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		private int students = 3, cropSize = 64, batchSize = 2;
 		private TrainingBudget budget = TrainingBudget.DEFAULT;
 		private float learningRate = 1e-3f, weightDecay = 1e-5f;
-		// 0: the default threshold lies above every normal validation pixel, so no normal image like them is
-		// flagged; 1 % of the pixels of a megapixel image are thousands, and flagged every image (issue 10).
+		// 0: the default threshold at the image level (Calibration.fit), so normal images like the validation
+		// ones are not flagged; 1 % of the pixels of a megapixel image are thousands, and flagged every image.
 		private double thresholdFpr = 0;
 		private int tileSize = ComputeSettings.DEFAULT.tileSize();
 		private boolean useGpu = ComputeSettings.DEFAULT.useGpu();
