@@ -143,14 +143,16 @@ public class TrainModelCommand extends StadCommand {
 			validationName = "held back: " + validation.size() + " of the normal images";
 		}
 		log.info(title() + ": " + normal.size() + " normal and " + validation.size() + " validation image(s); " + Djl.describe() + "; " + Djl.deviceNote(use_gpu));
+		String rule;
 		status.showStatus("Training… (press Esc to cancel)");
 		try (LossPlot plot = LossPlot.openIfInteractive("Training loss: " + model_file.getName())) {
 			try (ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
 					Teachers.fromFiles(teachers, !random_teacher), guard, plot == null ? progress : plot.wrap(progress))) {
 				threshold = outcome.model().threshold();
+				rule = outcome.model().calibration().describeThreshold();
 			}
 		}
-		log.info(title() + ": model saved to " + model_file + " (default threshold " + String.format("%.3f", threshold) + ")");
+		log.info(title() + ": model saved to " + model_file + " (default threshold " + String.format("%.3f", threshold) + ": " + rule + ")");
 		status.showStatus("Model saved: " + model_file.getName());
 	}
 

@@ -97,7 +97,7 @@ public final class Calibration {
 	public double thresholdFpr() { return thresholdFpr; }
 	/** How the default threshold was chosen, in words. */
 	public String describeThreshold() {
-		return thresholdFpr == 0 ? "image level: the second-highest image score of the validation images (the highest with fewer than " + IMAGES_TO_DISCOUNT_ONE + ")"
+		return thresholdFpr == 0 ? "the second-highest image score of the validation images (the highest with fewer than " + IMAGES_TO_DISCOUNT_ONE + ")"
 				: "exceeded by " + new java.math.BigDecimal(Double.toString(thresholdFpr * 100)).stripTrailingZeros().toPlainString() + " % of the normal validation pixels";
 	}
 	/** Validation score quantiles, or null for models saved before they were recorded. */
