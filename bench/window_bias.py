@@ -9,7 +9,8 @@ compares score quantiles over whole images with those over one window per image 
 (the share the 20-minute default sampled on the harness), placed (a) uniformly inside the image, as
 CalibrationSample did before, and (b) with the offset uniform over every overlapping place, clipped
 (CalibrationSample now), 20 draws each. Also the share of map pixels above the 99 % whole-image
-quantile within 24 px of the border against the rest. With THRESHOLD (the model's, `stad info`): per
+quantile within 24 px of the border against the rest, and how far a window's maximum (its image
+score) falls below its image's. With THRESHOLD (the model's, `stad info`): per
 defect-free image, its regions of at least 10 pixels (8-connected, as the product finds them) and the
 share of its pixels above THRESHOLD, and how many defective images get a region.
 """
@@ -61,6 +62,16 @@ for name, place in (('inside', inside), ('clipped', clipped)):
 for q in (0.9, 0.99, 0.999):
     cells = [f'{np.mean([np.quantile(d, q) for d in res[k]]):.2f}' for k in ('inside', 'clipped')]
     print(f'| {q} | {np.quantile(whole, q):.2f} | {cells[0]} | {cells[1]} |')
+# the image score (map maximum) of a window against that of its whole image
+diff = []
+for _ in range(20):
+    for m in maps:
+        h, w = m.shape; ww, wh = int(w * np.sqrt(f)), int(h * np.sqrt(f))
+        x, sx = clipped(w, ww, rng); y, sy = clipped(h, wh, rng)
+        diff.append(m[y:y + sy, x:x + sx].max() - m.max())
+diff = np.array(diff)
+print(f'\nwindow maximum - image maximum (clipped windows): median {np.median(diff):.2f}, mean {diff.mean():.2f}, '
+      f'{np.mean(diff < -1):.2f} of the windows more than 1 below')
 t = np.quantile(whole, 0.99); border = inner = bn = inn = 0
 for m in maps:
     b = np.zeros(m.shape, bool); b[:24] = b[-24:] = True; b[:, :24] = b[:, -24:] = True
