@@ -169,7 +169,7 @@ public final class Main {
 		Path outDir = a.path("out");
 		String threshold = a.optional("threshold", null); // absent: the model's default; NaN is refused, not taken for absent
 		BatchDetectJob.Options o = new BatchDetectJob.Options(threshold == null ? Double.NaN : CHECK.finite("threshold", a.number("threshold", 0)),
-				CHECK.count("min-area", a.integer("min-area", 10), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)));
+				CHECK.count("min-area", a.integer("min-area", io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)));
 		Shard shard = shard(a.optional("shard", null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(input);

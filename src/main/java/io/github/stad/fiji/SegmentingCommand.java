@@ -18,7 +18,7 @@ public abstract class SegmentingCommand extends ModelCommand {
 	protected double target_fpr = 0.01;
 
 	@Parameter(label = "Minimum region size (pixels)", min = "1", persist = false, description = "Smaller regions are ignored.")
-	protected int min_region_size = 10;
+	protected int min_region_size = io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA;
 
 	/** The threshold the parameters ask for; the mode is checked before the model is loaded. */
 	protected ThresholdChoice thresholdChoice() {

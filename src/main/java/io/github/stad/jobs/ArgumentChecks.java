@@ -1,5 +1,6 @@
 package io.github.stad.jobs;
 
+import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.Memory;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.net.Architecture;
@@ -109,7 +110,7 @@ public final class ArgumentChecks {
 		positive("learning-rate", learningRate);
 		count("width", width, 1, Architecture.MAX_SIZE);
 		count("descriptor-dim", descriptorDim, 1, Architecture.MAX_SIZE);
-		if (fpr != 0) rate("fpr", fpr, false); // 0: the image-level rule (Calibration.fit)
+		if (fpr != Calibration.IMAGE_LEVEL) rate("fpr", fpr, false);
 	}
 
 	/** Refuses settings whose training would need more memory than this machine has, with both numbers. */

@@ -38,9 +38,6 @@ import java.util.Locale;
  */
 public final class QualityVariants {
 
-	/** The CLI's and Fiji's default minimum region size. */
-	static final int DEFAULT_MIN_AREA = 10;
-
 	private QualityVariants() {}
 
 	public static void main(String[] args) throws IOException {
@@ -111,10 +108,10 @@ public final class QualityVariants {
 		for (int i = 0; i < tests.size(); i++) {
 			int k = masks.get(i) == null ? 0 : 1;
 			count[k]++;
-			if (!Regions.find(product.get(i), sizes.get(i)[0], sizes.get(i)[1], threshold, DEFAULT_MIN_AREA).isEmpty()) flagged[k]++;
+			if (!Regions.find(product.get(i), sizes.get(i)[0], sizes.get(i)[1], threshold, Regions.DEFAULT_MIN_AREA).isEmpty()) flagged[k]++;
 		}
 		String flags = String.format(Locale.ROOT, "At the model's default threshold %.3f (%s), regions of at least %d pixels: %d of %d defect-free and %d of %d defective test images flagged.%n%n",
-				threshold, rule, DEFAULT_MIN_AREA, flagged[0], count[0], flagged[1], count[1]);
+				threshold, rule, Regions.DEFAULT_MIN_AREA, flagged[0], count[0], flagged[1], count[1]);
 		System.out.print(flags);
 		StringBuilder table = new StringBuilder(flags).append("| scales | terms | σ | AU-PRO@0.3 | pixel AUROC | image AUROC |\n| --- | --- | --- | --- | --- | --- |\n");
 		System.out.print(table.substring(flags.length()));

@@ -55,7 +55,7 @@ public final class AnomalyModel implements AutoCloseable {
 	public InputNormalisation normalisation() { return normalisation; }
 	public List<ScaleModel> scales() { return scales; }
 	public Calibration calibration() { return calibration; }
-	/** Default segmentation threshold: this fraction of normal validation pixels lies above it. */
+	/** Default segmentation threshold: image level or a pixel rate ({@link Calibration#describeThreshold}). */
 	public double threshold() { return calibration.threshold(); }
 	public double thresholdFpr() { return calibration.thresholdFpr(); }
 	/** The threshold that this fraction of normal validation pixels exceeds (e.g. 0.001 for 0.1 %). */

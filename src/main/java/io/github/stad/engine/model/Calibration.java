@@ -47,13 +47,16 @@ public final class Calibration {
 		this.table = table;
 	}
 
+	/** The threshold rate that asks for the image-level rule instead of a pixel rate ({@link #fit}). */
+	public static final double IMAGE_LEVEL = 0;
+
 	/** With at least this many validation images the default threshold ignores the one that scores highest. */
 	public static final int IMAGES_TO_DISCOUNT_ONE = 4;
 
 	/**
 	 * Learns the calibration from the e/v maps of the validation images.
 	 * @param maps per scale, the maps of every validation image (same image order in each scale)
-	 * @param fpr  the false-positive rate of the default threshold, or 0 for the image-level rule:
+	 * @param fpr  the false-positive rate of the default threshold, or {@link #IMAGE_LEVEL} for the image-level rule:
 	 *             the second-highest image score (map maximum) of the validation images, the highest
 	 *             with fewer than {@link #IMAGES_TO_DISCOUNT_ONE} of them
 	 */
@@ -76,7 +79,7 @@ public final class Calibration {
 			imageScores[i] = max;
 		}
 		Arrays.sort(sorted);
-		return new Calibration(stats, fpr == 0 ? imageLevelThreshold(imageScores) : quantileOfSorted(sorted, 1 - fpr), fpr, ThresholdTable.fromSorted(sorted));
+		return new Calibration(stats, fpr == IMAGE_LEVEL ? imageLevelThreshold(imageScores) : quantileOfSorted(sorted, 1 - fpr), fpr, ThresholdTable.fromSorted(sorted));
 	}
 
 	/**
@@ -92,12 +95,12 @@ public final class Calibration {
 	}
 
 	public List<ScoreStats> scales() { return scales; }
-	/** Default segmentation threshold: this fraction of normal validation pixels lies above it. */
+	/** Default segmentation threshold, chosen as {@link #describeThreshold} says. */
 	public double threshold() { return threshold; }
 	public double thresholdFpr() { return thresholdFpr; }
 	/** How the default threshold was chosen, in words. */
 	public String describeThreshold() {
-		return thresholdFpr == 0 ? "the second-highest image score of the validation images (the highest with fewer than " + IMAGES_TO_DISCOUNT_ONE + ")"
+		return thresholdFpr == IMAGE_LEVEL ? "the second-highest image score of the validation images (the highest with fewer than " + IMAGES_TO_DISCOUNT_ONE + ")"
 				: "exceeded by " + new java.math.BigDecimal(Double.toString(thresholdFpr * 100)).stripTrailingZeros().toPlainString() + " % of the normal validation pixels";
 	}
 	/** Validation score quantiles, or null for models saved before they were recorded. */

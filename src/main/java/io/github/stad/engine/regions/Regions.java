@@ -10,6 +10,9 @@ import java.util.List;
  */
 public final class Regions {
 
+	/** Regions smaller than this many pixels are ignored unless the user asks otherwise (CLI --min-area, Fiji min_region_size). */
+	public static final int DEFAULT_MIN_AREA = 10;
+
 	private Regions() {}
 
 	/**

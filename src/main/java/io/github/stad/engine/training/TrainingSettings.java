@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.ComputeSettings;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.NetworkSize;
@@ -75,9 +76,9 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		private int students = 3, cropSize = 64, batchSize = 2;
 		private TrainingBudget budget = TrainingBudget.DEFAULT;
 		private float learningRate = 1e-3f, weightDecay = 1e-5f;
-		// 0: the default threshold at the image level (Calibration.fit), so normal images like the validation
-		// ones are not flagged; 1 % of the pixels of a megapixel image are thousands, and flagged every image.
-		private double thresholdFpr = 0;
+		// The image level, so normal images like the validation ones are not flagged; 1 % of the pixels of a
+		// megapixel image are thousands, and flagged every image.
+		private double thresholdFpr = Calibration.IMAGE_LEVEL;
 		private int tileSize = ComputeSettings.DEFAULT.tileSize();
 		private boolean useGpu = ComputeSettings.DEFAULT.useGpu();
 		private long seed = 1;
