@@ -7,8 +7,9 @@ Reads the combined anomaly maps that the harness's evaluate stage cached (RUN/ev
 test-set order of SPLIT_CSV, default bench/out/quality/split.csv) of the defect-free test images and
 compares score quantiles over whole images with those over one window per image of 62 % of its area
 (the share the 20-minute default sampled on the harness), placed (a) uniformly inside the image, as
-CalibrationSample did before, and (b) with the offset uniform over every overlapping place, clipped
-(CalibrationSample now), 20 draws each. Also the share of map pixels above the 99 % whole-image
+CalibrationSample did first, (b) with the offset uniform over every overlapping place, clipped (its
+second form), and (c) at a uniform offset, wrapping around the image's edges (CalibrationSample now:
+always the same number of pixels), 20 draws each. Also the share of map pixels above the 99 % whole-image
 quantile within 24 px of the border against the rest, and how far a window's maximum (its image
 score) falls below its image's. With THRESHOLD (the model's, `stad info`): per
 defect-free image, its regions of at least 10 pixels (8-connected, as the product finds them) and the
@@ -44,34 +45,33 @@ def clipped(L, side, rng):
     s = int(np.ceil(side * (L - 1) / (L - side))); o = rng.integers(0, L + s - 1) - (s - 1)
     return max(0, o), min(L, o + s) - max(0, o)
 
+def wrapped(L, side, rng):  # index arrays: a window that wraps around the end
+    if side >= L: return np.arange(L)
+    return (rng.integers(0, L) + np.arange(side)) % L
+
+def window(m, place, rng, f):
+    h, w = m.shape; ww, wh = int(w * np.sqrt(f)), int(h * np.sqrt(f))
+    if place is wrapped: return m[np.ix_(wrapped(h, wh, rng), wrapped(w, ww, rng))]
+    x, sx = place(w, ww, rng); y, sy = place(h, wh, rng)
+    return m[y:y + sy, x:x + sx]
+
 whole = np.concatenate([m.ravel() for m in maps])
 print(f'{len(maps)} defect-free test images, {whole.size} pixels')
-print('| quantile | whole images | windows inside the image | windows clipped (uniform coverage) |')
-print('| --- | --- | --- | --- |')
+print('| quantile | whole images | windows inside the image | windows clipped | windows wrapped (now) |')
+print('| --- | --- | --- | --- | --- |')
 rng = np.random.default_rng(0); f = 0.62; res = {}
-for name, place in (('inside', inside), ('clipped', clipped)):
-    draws = []
-    for _ in range(20):
-        parts = []
-        for m in maps:
-            h, w = m.shape; ww, wh = int(w * np.sqrt(f)), int(h * np.sqrt(f))
-            x, sx = place(w, ww, rng); y, sy = place(h, wh, rng)
-            parts.append(m[y:y + sy, x:x + sx].ravel())
-        draws.append(np.concatenate(parts))
-    res[name] = draws
+kinds = (('inside', inside), ('clipped', clipped), ('wrapped', wrapped))
+for name, place in kinds:
+    res[name] = [np.concatenate([window(m, place, rng, f).ravel() for m in maps]) for _ in range(20)]
 for q in (0.9, 0.99, 0.999):
-    cells = [f'{np.mean([np.quantile(d, q) for d in res[k]]):.2f}' for k in ('inside', 'clipped')]
-    print(f'| {q} | {np.quantile(whole, q):.2f} | {cells[0]} | {cells[1]} |')
+    cells = [f'{np.mean([np.quantile(d, q) for d in res[k]]):.2f}' for k, _ in kinds]
+    print(f'| {q} | {np.quantile(whole, q):.2f} | ' + ' | '.join(cells) + ' |')
+print('pixels per draw (share of all): ' + ', '.join(f'{k} {np.mean([d.size for d in res[k]]) / whole.size:.3f} ± {np.std([d.size for d in res[k]]) / whole.size:.3f}' for k, _ in kinds))
 # the image score (map maximum) of a window against that of its whole image
-diff = []
-for _ in range(20):
-    for m in maps:
-        h, w = m.shape; ww, wh = int(w * np.sqrt(f)), int(h * np.sqrt(f))
-        x, sx = clipped(w, ww, rng); y, sy = clipped(h, wh, rng)
-        diff.append(m[y:y + sy, x:x + sx].max() - m.max())
-diff = np.array(diff)
-print(f'\nwindow maximum - image maximum (clipped windows): median {np.median(diff):.2f}, mean {diff.mean():.2f}, '
-      f'{np.mean(diff < -1):.2f} of the windows more than 1 below')
+for name, place in kinds[1:]:
+    diff = np.array([window(m, place, rng, f).max() - m.max() for _ in range(20) for m in maps])
+    print(f'window maximum - image maximum ({name} windows): median {np.median(diff):.2f}, mean {diff.mean():.2f}, '
+          f'{np.mean(diff < -1):.2f} of the windows more than 1 below')
 t = np.quantile(whole, 0.99); border = inner = bn = inn = 0
 for m in maps:
     b = np.zeros(m.shape, bool); b[:24] = b[-24:] = True; b[:, :24] = b[:, -24:] = True

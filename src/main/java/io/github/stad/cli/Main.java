@@ -40,6 +40,7 @@ public final class Main {
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 64] [--batch 2]
 			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0] [--scale 1] [--cpu] [--overwrite]
+            [--adapt-teacher SHARE (of the time budget, 0 = off) | --adapt-teacher-steps N (per patch size, with --epochs)]
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
 			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
@@ -132,7 +133,9 @@ public final class Main {
 				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
 				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"))
-				.processingScale(CHECK.scale("scale", a.number("scale", d.processingScale())));
+				.processingScale(CHECK.scale("scale", a.number("scale", d.processingScale())))
+				.teacherAdaptationShare(CHECK.adaptationShare("adapt-teacher", a.number("adapt-teacher", d.teacherAdaptation().budgetShare())))
+				.teacherAdaptationSteps(CHECK.count("adapt-teacher-steps", a.integer("adapt-teacher-steps", d.teacherAdaptation().steps()), 0, 1_000_000));
 		if (epochCount > 0) b.epochs(epochCount);
 		else b.timeBudget(budget);
 		TrainingSettings s = b.build();

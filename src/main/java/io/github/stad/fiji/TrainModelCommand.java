@@ -58,6 +58,10 @@ public class TrainModelCommand extends StadCommand {
 			description = "Work on copies of the images resized by this factor (0.5: half size); maps come back at full size. For defects larger than a few pixels: faster, more context per patch.")
 	private double processing_scale = 1;
 
+	@Parameter(label = "Teacher adaptation (share of the time budget)", min = "0", max = "0.5", stepSize = "0.05", persist = false,
+			description = "Share of the time budget that fine-tunes the teachers on the normal images before the students learn them (0 = use the teachers as shipped). Used with the time budget.")
+	private double teacher_adaptation = TrainingSettings.defaults().teacherAdaptation().budgetShare();
+
 	@Parameter(label = "Seed", persist = false, description = "Random seed; the same seed and images give the same model.")
 	private int seed = 1;
 
@@ -103,7 +107,8 @@ public class TrainModelCommand extends StadCommand {
 				d.schedule().optimiser().learningRate(), network_width, descriptor_size, threshold_fpr);
 		TrainingSettings.Builder builder = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students)
 				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu)
-				.processingScale(ArgumentChecks.FIJI.scale("scale", processing_scale));
+				.processingScale(ArgumentChecks.FIJI.scale("scale", processing_scale))
+				.teacherAdaptationShare(ArgumentChecks.FIJI.adaptationShare("adapt-teacher", teacher_adaptation));
 		if (epochs > 0) builder.epochs(epochs);
 		else builder.timeBudget(time_budget);
 		TrainingSettings settings = builder.build();

@@ -4,6 +4,7 @@ import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.Memory;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.training.TeacherAdaptation;
 import io.github.stad.engine.training.TrainingMemory;
 import io.github.stad.engine.training.TrainingSettings;
 
@@ -31,7 +32,8 @@ public final class ArgumentChecks {
 	public static final ArgumentChecks FIJI = new ArgumentChecks(Map.ofEntries(
 			Map.entry("patch-sizes", "patch_sizes"), Map.entry("width", "network_width"), Map.entry("descriptor-dim", "descriptor_size"), Map.entry("fpr", "threshold_fpr"),
 			Map.entry("tile", "tile_size"), Map.entry("min-area", "min_region_size"), Map.entry("max-fpr", "max_fpr"), Map.entry("threshold", "threshold_value"),
-			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget"), Map.entry("scale", "processing_scale")));
+			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget"), Map.entry("scale", "processing_scale"),
+			Map.entry("adapt-teacher", "teacher_adaptation")));
 
 	private final Map<String, String> fijiNames;
 
@@ -91,6 +93,14 @@ public final class ArgumentChecks {
 	/** A processing scale: the factor images are resized by before training and scoring, in (0, 1]. */
 	public double scale(String key, double value) {
 		if (!(value > 0 && value <= 1)) throw new IllegalArgumentException(named(key, value) + ": must lie in (0, 1], e.g. 0.5 to work on images at half size");
+		return value;
+	}
+
+	/** The share of a time budget that adapts the teachers to the normal images. */
+	public double adaptationShare(String key, double value) {
+		if (!(value >= 0 && value <= TeacherAdaptation.MAX_SHARE)) {
+			throw new IllegalArgumentException(named(key, value) + ": must lie in [0, " + TeacherAdaptation.MAX_SHARE + "], the share of the time budget that adapts the teachers to the normal images (0 = not at all)");
+		}
 		return value;
 	}
 

@@ -182,6 +182,11 @@ class MainTest {
 		assertEquals(2, r.code());
 		assertTrue(r.err().contains("either --epochs or --time-budget"), r.err());
 
+		r = stad("train", "--normal", "x", "--validation", "x", "--out", tmp.resolve("m.zip").toString(), "--adapt-teacher", "0.8");
+		assertNotEquals(0, r.code());
+		assertTrue(r.err().contains("--adapt-teacher 0.8: must lie in [0, 0.5]"), r.err());
+		assertFalse(Files.exists(tmp.resolve("m.zip")));
+
 		r = stad("score", "--model", model.toString(), "--input", "x", "--out", "y", "--colour", "red");
 		assertEquals(2, r.code());
 		assertTrue(r.err().contains("unknown option --colour"), r.err());

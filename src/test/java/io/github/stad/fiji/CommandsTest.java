@@ -590,6 +590,9 @@ class CommandsTest {
 		assertTrue(twice.contains("patch_sizes=17,17") && twice.contains("given twice"), twice);
 		String students = failure(run(TrainModelCommand.class, tinyTraining(Map.of("students", 99999, "model_file", dir.resolve("never.zip").toFile()))));
 		assertTrue(students.contains("students=99999") && students.contains("between 1 and 64"), students);
+		String adaptation = failure(run(TrainModelCommand.class, tinyTraining(Map.of("teacher_adaptation", 0.75, "model_file", dir.resolve("never.zip").toFile()))));
+		assertTrue(adaptation.contains("teacher_adaptation=0.75") && adaptation.contains("[0, 0.5]"), adaptation);
+		assertFalse(Files.exists(dir.resolve("never.zip")));
 	}
 
 	@Test

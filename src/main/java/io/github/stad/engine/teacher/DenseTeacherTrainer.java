@@ -17,6 +17,8 @@ import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.net.LearningRateSchedule;
+import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.net.StepPlan;
 import io.github.stad.engine.net.TeacherWeights;
 
 import java.io.IOException;
@@ -47,6 +49,15 @@ public final class DenseTeacherTrainer {
 	 * @param initial a teacher to start from instead of random weights (fresh optimiser and step count), or null; ignored when resuming
 	 */
 	public static TeacherTrainer.Result train(List<FloatImage> images, TeacherSettings s, TeacherWeights initial, Path checkpoint, Path resumeFrom,
+			Map<String, String> provenance, Progress progress) throws IOException {
+		return train(images, s, new StepBudget.Steps(s.iterations()), initial, checkpoint, resumeFrom, provenance, progress);
+	}
+
+	/**
+	 * The same for a {@link StepBudget}: {@code s.iterations()} steps, or as many as fit before a deadline (the
+	 * teacher adaptation inside a model's time budget; the learning-rate schedule then plans for the steps that fit).
+	 */
+	public static TeacherTrainer.Result train(List<FloatImage> images, TeacherSettings s, StepBudget budget, TeacherWeights initial, Path checkpoint, Path resumeFrom,
 			Map<String, String> provenance, Progress progress) throws IOException {
 		if (s.losses().lambdaK() > 0) throw new IllegalArgumentException("Distillation (λk > 0) needs --mode patch: the dense trainer has no per-patch input for P");
 		if (s.losses().lambdaM() == 0 && s.losses().lambdaC() == 0) throw new IllegalArgumentException("Dense training needs λm > 0 or λc > 0");
@@ -91,9 +102,11 @@ public final class DenseTeacherTrainer {
 
 			int n = sampler.inputSize(), p = s.patchSize();
 			TeacherSettings.LossWeights w = s.losses();
-			for (int step = state.iteration; step < s.iterations(); step++) {
+			StepPlan plan = new StepPlan(budget);
+			for (int step = state.iteration; plan.another(step); step++) {
 				progress.checkCancelled();
-				float rate = learningRate(s.optimiser().learningRate(), step, dense.warmup(), s.iterations());
+				int planned = plan.planned(step);
+				float rate = learningRate(s.optimiser().learningRate(), step, dense.warmup(), planned);
 				adam.setLearningRate(rate);
 				CropPairSampler.Batch batch = sampler.sample(dense.crops(), s.seed(), step);
 				float[] loss = new float[4];
@@ -123,12 +136,13 @@ public final class DenseTeacherTrainer {
 					adam.step();
 				}
 				if (!Float.isFinite(loss[0])) throw new IllegalStateException("Teacher training diverged at step " + step + "; lower the learning rate");
+				plan.stepDone();
 				state.losses.add(loss);
 				state.iteration = step + 1;
 				progress.loss("p=" + p + " teacher", step + 1, loss[0]);
-				progress.update(String.format("p=%d dense teacher: step %d/%d, %d triplets, loss %.4f (Lm %.4f, Lc %.4f), lr %.2e", p, step + 1, s.iterations(), triplets,
-						loss[0], loss[2], loss[3], rate), (step + 1.0) / s.iterations());
-				boolean last = step + 1 == s.iterations();
+				progress.update(String.format("p=%d dense teacher: step %d/%s%d, %d triplets, loss %.4f (Lm %.4f, Lc %.4f), lr %.2e", p, step + 1, plan.exact() ? "" : "~",
+						plan.planned(step + 1), triplets, loss[0], loss[2], loss[3], rate), plan.exact() ? (step + 1.0) / planned : plan.fraction(step + 1));
+				boolean last = plan.exact() && step + 1 == planned;
 				if (checkpoint != null && (last || (s.checkpointEvery() > 0 && (step + 1) % s.checkpointEvery() == 0))) {
 					TeacherCheckpoint.write(checkpoint, arch, teacher.exportWeights(), adam.exportState(), null, state, provenance);
 				}

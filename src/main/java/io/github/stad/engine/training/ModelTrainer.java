@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.net.StepBudget;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.Progress;
@@ -74,15 +75,32 @@ public final class ModelTrainer {
 			List<FloatImage> trainSet = normal.stream().map(normalisation::apply).toList();
 			int[] patchSizes = settings.patchSizes();
 			int n = patchSizes.length;
-			// Progress bar: teacher statistics 5 %, students 80 %, validation 15 %.
+			TrainingBudget budget = settings.budget();
+			TeacherAdaptation.Settings adaptation = settings.teacherAdaptation();
+			boolean adapting = budget.timed() ? adaptation.budgetShare() > 0 : adaptation.steps() > 0;
+			// Progress bar: teacher adaptation (when on) its share of 80 %, teacher statistics 5 %, students the rest of 85 %, validation 15 %.
+			double adapted = adapting ? 0.8 * (budget.timed() ? adaptation.budgetShare() : 0.2) : 0, studentsFrom = adapted + 0.05;
 			for (int s = 0; s < n; s++) {
 				int p = patchSizes[s];
-				DescriptorNet teacher = teacher(p, channels, settings, teachers, manager, progress, sources);
+				TeacherWeights weights = teacherWeights(p, channels, settings, teachers, manager, progress);
+				if (adapting) {
+					StepBudget steps;
+					if (budget.timed()) { // the adaptation's share of the budget, less what earlier scales used, over the scales left
+						long now = clock.getAsLong();
+						double left = adaptation.budgetShare() * budget.minutes() * 60 - (now - start) / 1e9;
+						steps = new StepBudget.Until(now + (long) (Math.max(0, left) / (n - s) * 1e9), clock, MIN_ADAPTATION_STEPS);
+					} else {
+						steps = new StepBudget.Steps(adaptation.steps());
+					}
+					progress.update("Adapting the p=" + p + " teacher to the normal images", adapted * s / n);
+					weights = TeacherAdaptation.adapt(weights, normal, steps, settings.seed() * 7 + p, settings.compute().useGpu(), progress.range(adapted * s / n, adapted * (s + 1) / n));
+				}
+				sources.add(weights.source());
+				DescriptorNet teacher = DescriptorNet.fromWeights(weights.architecture(), weights.weights(), manager, device);
 				targets.add(DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(),
-						progress.range(0.05 * s / n, 0.05 * (s + 1) / n)));
+						progress.range(adapted + 0.05 * s / n, adapted + 0.05 * (s + 1) / n)));
 				info.put("teacher.p" + p, sources.get(s));
 			}
-			TrainingBudget budget = settings.budget();
 			double validationEstimate = 0;
 			long maxValidationPixels = MAX_VALIDATION_PIXELS;
 			double secondsPerPixel = 0;
@@ -100,8 +118,8 @@ public final class ModelTrainer {
 				validationEstimate = secondsPerPixel * sampled;
 				double spent = (clock.getAsLong() - start) / 1e9, total = budget.minutes() * 60;
 				double forStudents = total - spent - validationEstimate;
-				progress.log(String.format("Time budget %s: teacher statistics took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
-						minutes(total), spent, validationEstimate, minutes(Math.max(0, forStudents)), minutes(Math.max(0, forStudents) / n),
+				progress.log(String.format("Time budget %s: %s took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
+						minutes(total), adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), minutes(Math.max(0, forStudents) / n),
 						forStudents < 60 * n ? ". WARNING: that is too little for good students: give a larger time budget, or fewer or smaller validation images" : ""));
 			}
 			for (int s = 0; s < n; s++) {
@@ -117,7 +135,8 @@ public final class ModelTrainer {
 				}
 				long[] seeds = new long[settings.students()];
 				for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
-				StudentTrainer.Result r = StudentTrainer.train(targets.get(s), trainSet, settings.schedule(), steps, seeds, progress.range(0.05 + 0.8 * s / n, 0.05 + 0.8 * (s + 1) / n));
+				StudentTrainer.Result r = StudentTrainer.train(targets.get(s), trainSet, settings.schedule(), steps, seeds,
+						progress.range(studentsFrom + (0.85 - studentsFrom) * s / n, studentsFrom + (0.85 - studentsFrom) * (s + 1) / n));
 				for (int i = 0; i < r.students().size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
 				scales.add(new ScaleModel(targets.get(s), r.students(), sources.get(s)));
 				info.put("steps.p" + p, Integer.toString(r.losses().get(0).length));
@@ -135,7 +154,7 @@ public final class ModelTrainer {
 					double from = 0.85 + 0.15 * (i * scales.size() + s) / (double) (scales.size() * count);
 					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
 					double to = 0.85 + 0.15 * (i * scales.size() + s + 1) / (double) (scales.size() * count);
-					valMaps.get(s).add(scale.errorAndVariance(image, win.left(), win.top(), win.width(), win.height(), settings.compute().tileSize(), progress.range(from, to)));
+					valMaps.get(s).add(windowMaps(scale, image, win, settings.compute().tileSize(), progress.range(from, to)));
 				}
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
@@ -163,6 +182,25 @@ public final class ModelTrainer {
 				manager.close();
 			}
 		}
+	}
+
+	/** The e and v values of a window's pixels, its pieces one after another (the calibration needs their values, not their places). */
+	private static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, Progress progress) {
+		List<CalibrationSample.Rect> parts = win.parts();
+		if (parts.size() == 1) {
+			CalibrationSample.Rect r = parts.get(0);
+			return scale.errorAndVariance(image, r.left(), r.top(), r.width(), r.height(), tileSize, progress);
+		}
+		float[] error = new float[(int) win.pixels()], variance = new float[error.length];
+		int offset = 0;
+		for (int k = 0; k < parts.size(); k++) {
+			CalibrationSample.Rect r = parts.get(k);
+			ScaleModel.Maps m = scale.errorAndVariance(image, r.left(), r.top(), r.width(), r.height(), tileSize, progress.range((double) k / parts.size(), (k + 1.0) / parts.size()));
+			System.arraycopy(m.error(), 0, error, offset, m.error().length);
+			System.arraycopy(m.variance(), 0, variance, offset, m.variance().length);
+			offset += m.error().length;
+		}
+		return new ScaleModel.Maps(error, variance);
 	}
 
 	/** Validation pixels beyond these add nothing to the threshold at 1 % or the table down to 10⁻⁶, only time. */
@@ -227,8 +265,11 @@ public final class ModelTrainer {
 		return seconds >= 90 ? String.format("%.1f min", seconds / 60) : String.format("%.0f s", seconds);
 	}
 
-	private static DescriptorNet teacher(int p, int channels, TrainingSettings settings, TeacherWeights.Source teachers, NDManager manager, Progress progress, List<String> sources) {
-		Device device = manager.getDevice();
+	/** Teacher steps per patch size even when the adaptation's share of the budget is used up. */
+	static final int MIN_ADAPTATION_STEPS = 5;
+
+	/** The given teacher for p, or (with a warning) the weights of a random one. */
+	private static TeacherWeights teacherWeights(int p, int channels, TrainingSettings settings, TeacherWeights.Source teachers, NDManager manager, Progress progress) {
 		TeacherWeights given = teachers.teacherFor(p, channels);
 		if (given != null) {
 			Architecture a = given.architecture();
@@ -236,13 +277,13 @@ public final class ModelTrainer {
 				throw new IllegalArgumentException("Teacher " + given.source() + " is for p=" + a.patchSize() + " with " + a.inputChannels()
 						+ " channel(s), but p=" + p + " with " + channels + " channel(s) is needed");
 			}
-			sources.add(given.source());
-			return DescriptorNet.fromWeights(a, given.weights(), manager, device);
+			return given;
 		}
 		Architecture a = new Architecture(p, channels, settings.network().width(), settings.network().descriptorDim());
 		progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
 				+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
-		sources.add("random (untrained teacher: anomaly maps will be poor)");
-		return DescriptorNet.random(a, manager, device, settings.seed() * 7919 + p);
+		try (DescriptorNet random = DescriptorNet.random(a, manager, manager.getDevice(), settings.seed() * 7919 + p)) {
+			return new TeacherWeights(a, random.exportWeights(), "random (untrained teacher: anomaly maps will be poor)");
+		}
 	}
 }

@@ -1,5 +1,7 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.net.StepPlan;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -158,7 +160,7 @@ final class StudentTrainer {
 				}
 				plan.stepDone();
 				progress.update(String.format("p=%d students: step %d/%s%d, loss %.4f%s", arch.patchSize(), step + 1, plan.exact() ? "" : "~",
-						plan.planned(step + 1), losses.get(0).last(), plan.remainingText()), plan.fraction(step + 1));
+						plan.planned(step + 1), losses.get(0).last(), remainingText(plan)), plan.fraction(step + 1));
 			}
 			for (DescriptorNet student : students) student.setTrainable(false);
 			ok = true;
@@ -168,55 +170,8 @@ final class StudentTrainer {
 		}
 	}
 
-	/** When to stop, and how many steps the learning-rate schedule plans for. */
-	private static final class StepPlan {
-		private final StepBudget budget;
-		private long start = -1, lastStepEnd;
-		private int done;
-
-		StepPlan(StepBudget budget) { this.budget = budget; }
-
-		boolean exact() { return budget instanceof StepBudget.Steps; }
-
-		boolean another(int step) {
-			if (budget instanceof StepBudget.Steps s) return step < s.count();
-			StepBudget.Until u = (StepBudget.Until) budget;
-			long now = u.clock().getAsLong();
-			if (start < 0) start = lastStepEnd = now;
-			if (step < u.minimum()) return true;
-			// Stop when the next step (as long as the average so far) would end past the deadline.
-			return now + perStep() <= u.deadline();
-		}
-
-		void stepDone() {
-			done++;
-			if (budget instanceof StepBudget.Until u) lastStepEnd = u.clock().getAsLong();
-		}
-
-		private long perStep() { return done == 0 ? 0 : (lastStepEnd - start) / done; }
-
-		/** Total steps planned, as known after {@code step} steps: exact, or the steps done plus those that fit in the time left. */
-		int planned(int step) {
-			if (budget instanceof StepBudget.Steps s) return s.count();
-			StepBudget.Until u = (StepBudget.Until) budget;
-			long per = perStep();
-			if (per <= 0) return Math.max(u.minimum(), step + 1);
-			long left = Math.max(0, u.deadline() - lastStepEnd);
-			return (int) Math.max(Math.max(u.minimum(), step + 1), Math.min(Integer.MAX_VALUE, done + left / per));
-		}
-
-		double fraction(int step) {
-			if (budget instanceof StepBudget.Steps s) return (double) step / s.count();
-			StepBudget.Until u = (StepBudget.Until) budget;
-			double total = u.deadline() - start;
-			return total <= 0 ? 1 : Math.min(1, (lastStepEnd - start) / total);
-		}
-
-		String remainingText() {
-			if (!(budget instanceof StepBudget.Until u)) return "";
-			double seconds = Math.max(0, u.deadline() - lastStepEnd) / 1e9;
-			return ", " + ModelTrainer.minutes(seconds) + " left";
-		}
+	private static String remainingText(StepPlan plan) {
+		return plan.exact() ? "" : ", " + ModelTrainer.minutes(plan.secondsLeft()) + " left";
 	}
 
 	/** A growing float array (the loss of every step when the count is not known in advance). */

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * 8 × 128² reach 107, at p = 33 in 3 minutes).
  */
 public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, TrainingBudget budget, double thresholdFpr, ComputeSettings compute, long seed,
-		double processingScale) {
+		double processingScale, TeacherAdaptation.Settings teacherAdaptation) {
 
 	public TrainingSettings {
 		if (patchSizes.length == 0) throw new IllegalArgumentException("Give at least one patch size (17, 33, 65)");
@@ -66,6 +66,8 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		b.useGpu = compute.useGpu();
 		b.seed = seed;
 		b.processingScale = processingScale;
+		b.adaptationShare = teacherAdaptation.budgetShare();
+		b.adaptationSteps = teacherAdaptation.steps();
 		return b;
 	}
 
@@ -83,6 +85,8 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		private boolean useGpu = ComputeSettings.DEFAULT.useGpu();
 		private long seed = 1;
 		private double processingScale = 1;
+		private double adaptationShare = 0;
+		private int adaptationSteps = 0;
 
 		private Builder() {}
 
@@ -103,10 +107,16 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		/** Train (and later score) on copies resized by this factor: for defects larger than a few pixels, faster and with more context per patch. */
 		public Builder processingScale(double s) { processingScale = s; return this; }
 
+		/** Fine-tune the teachers on the normal images first ({@link TeacherAdaptation}): this share of a time budget (0 = not). */
+		public Builder teacherAdaptationShare(double share) { adaptationShare = share; return this; }
+		/** The same for epoch runs: this many steps per patch size (0 = not). */
+		public Builder teacherAdaptationSteps(int steps) { adaptationSteps = steps; return this; }
+
 		public TrainingSettings build() {
 			return new TrainingSettings(patchSizes, new NetworkSize(width, descriptorDim),
 					new StudentSchedule(students, cropSize, batchSize, new OptimiserSettings(learningRate, weightDecay)), budget,
-					thresholdFpr, new ComputeSettings(tileSize, useGpu), seed, processingScale);
+					thresholdFpr, new ComputeSettings(tileSize, useGpu), seed, processingScale,
+					new TeacherAdaptation.Settings(adaptationShare, adaptationSteps));
 		}
 	}
 }

@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.net.StepBudget;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.files.TeacherFile;

@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.net.StepBudget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,9 +1,9 @@
-package io.github.stad.engine.training;
+package io.github.stad.engine.net;
 
 import java.util.function.LongSupplier;
 
 /**
- * How long student training runs: a fixed number of optimisation steps (reproducible to the bit
+ * How long a training (students, or a teacher adapted to the normal images) runs: a fixed number of optimisation steps (reproducible to the bit
  * on the CPU), or as many steps as fit before a deadline (as good as the machine allows in the time
  * the user gives; the step count then depends on the machine's speed and is recorded in the model).
  */
