@@ -172,7 +172,7 @@ public final class DescriptorNet implements AutoCloseable {
 		for (Architecture.Layer l : arch.layers()) {
 			NDArray next;
 			if (l.pooling()) {
-				try (NDArray pooled = Pool.maxPool2d(x, new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), false)) {
+				try (NDArray pooled = maxPool2x2Stride1(x)) {
 					next = splitPhases(pooled);
 				}
 				pools++;
@@ -221,6 +221,19 @@ public final class DescriptorNet implements AutoCloseable {
 				}
 			}
 			if (even) return s;
+		}
+	}
+
+	/**
+	 * 2×2 max pooling with stride 1, [B, C, H, W] → [B, C, H − 1, W − 1], as two elementwise maxima of shifted
+	 * views (columns, then rows). The same values as PyTorch's max_pool2d, bit for bit, but 5–6 times faster on
+	 * the CPU, where max_pool2d at stride 1 took 30 % of a pooled network's dense pass (docs/benchmarks.md).
+	 */
+	static NDArray maxPool2x2Stride1(NDArray x) {
+		long h = x.getShape().get(2), w = x.getShape().get(3);
+		try (NDArray left = x.get(":, :, :, 0:" + (w - 1)); NDArray right = x.get(":, :, :, 1:" + w); NDArray columns = left.maximum(right);
+				NDArray top = columns.get(":, :, 0:" + (h - 1) + ", :"); NDArray bottom = columns.get(":, :, 1:" + h + ", :")) {
+			return top.maximum(bottom);
 		}
 	}
 

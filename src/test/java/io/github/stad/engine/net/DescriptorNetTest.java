@@ -103,6 +103,20 @@ class DescriptorNetTest {
 	}
 
 	@Test
+	void stride1PoolingEqualsMaxPool2dExactly() {
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName())) {
+			NDArray x = m.randomNormal(new Shape(2, 3, 9, 6));
+			NDArray expected = ai.djl.nn.pooling.Pool.maxPool2d(x, new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), false);
+			NDArray actual = DescriptorNet.maxPool2x2Stride1(x);
+			assertEquals(new Shape(2, 3, 8, 5), actual.getShape());
+			assertArrayEquals(expected.toFloatArray(), actual.toFloatArray());
+			// Not the identity or one shifted copy: the maximum of four neighbours.
+			float[] in = x.toFloatArray(), out = actual.toFloatArray();
+			assertEquals(Math.max(Math.max(in[0], in[1]), Math.max(in[6], in[7])), out[0]);
+		}
+	}
+
+	@Test
 	void weightsRoundTrip() {
 		Architecture arch = new Architecture(17, 1, 4, 8);
 		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
