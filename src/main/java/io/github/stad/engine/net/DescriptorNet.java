@@ -227,7 +227,7 @@ public final class DescriptorNet implements AutoCloseable {
 	/**
 	 * 2×2 max pooling with stride 1, [B, C, H, W] → [B, C, H − 1, W − 1], as two elementwise maxima of shifted
 	 * views (columns, then rows). The same values as PyTorch's max_pool2d, bit for bit, but 5–6 times faster on
-	 * the CPU, where max_pool2d at stride 1 took 30 % of a pooled network's dense pass (docs/benchmarks.md).
+	 * the CPU, where max_pool2d at stride 1 took 27–31 % of a pooled network's dense pass (docs/benchmarks.md).
 	 */
 	static NDArray maxPool2x2Stride1(NDArray x) {
 		long h = x.getShape().get(2), w = x.getShape().get(3);
