@@ -6,6 +6,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.PaddedCrops;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class DescriptorNetTest {
 	void stride1PoolingEqualsMaxPool2dExactly() {
 		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName())) {
 			NDArray x = m.randomNormal(new Shape(2, 3, 9, 6));
-			NDArray expected = ai.djl.nn.pooling.Pool.maxPool2d(x, new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), false);
+			NDArray expected = Pool.maxPool2d(x, new Shape(2, 2), new Shape(1, 1), new Shape(0, 0), false);
 			NDArray actual = DescriptorNet.maxPool2x2Stride1(x);
 			assertEquals(new Shape(2, 3, 8, 5), actual.getShape());
 			assertArrayEquals(expected.toFloatArray(), actual.toFloatArray());
