@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Scoring speed (docs/benchmarks.md, "Scoring speed: ceiling and PyTorch side by side").
 #   bench/scoring.sh [PATCH_SIZES [CHANNELS]]        e.g. bench/scoring.sh 17,33,65
-# In one JVM: the ceiling (best GFLOP/s of one plain convolution of the networks' dominant shapes on
-# 1×C×CEILING_SIZE² through DJL, the product's engine and thread count), then every full pass (teacher +
+# In one JVM: the ceiling (best GFLOP/s of plain convolutions of the networks' dominant shapes on
+# 1×C×CEILING_SIZE² and of the largest ones the dense passes run on a 256² tile, phase batches included,
+# through DJL, the product's engine and thread count), then every full pass (teacher +
 # 3 students, dense) per patch size and for the 3-scale model at each of SIZES; then, in a separate
 # process after the JVM has ended, the same networks in PyTorch eager (dilated convolutions, the same
 # thread count), with a check that both forms compute the same outputs. Writes bench/out/scoring/

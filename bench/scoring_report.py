@@ -40,18 +40,24 @@ def main():
     lines.append("| --- | --- | --- | --- |")
     for r in ceilings:
         name = r["kind"].split(":", 1)[1]
-        k, chans = name[4:].split("_", 1)
-        lines.append("| %s, %s channels | 1×%s×%s² | %.3f | %.1f |" % (k.replace("x", "×"), chans.replace("to", "→"), chans.split("to")[0], r["size"], float(r["seconds"]), float(r["gflops"])))
+        k, chans, *batch = name[4:].split("_")  # conv5x5_128to256[_b4]
+        lines.append("| %s, %s channels | %s×%s×%s² | %.3f | %.1f |" % (k.replace("x", "×"), chans.replace("to", "→"), batch[0][1:] if batch else "1",
+                                                          chans.split("to")[0], r["size"], float(r["seconds"]), float(r["gflops"])))
     lines.append("")
     lines.append("Ceiling: **%.1f GFLOP/s**." % ceiling)
     lines.append("")
-    lines.append("| full pass (teacher + 3 students, dense) | image | seconds | useful GFLOP/s | of the ceiling | PyTorch eager, seconds | our speed-up |")
-    lines.append("| --- | --- | --- | --- | --- | --- | --- |")
+    # bound: the least work of a dense form on 256² tiles (receptive-field margins included) per useful
+    # multiply-add; 1 / bound is the best fraction of the ceiling the pass could reach at the ceiling's speed.
+    bounds = {(r["p"], r["size"]): float(r["seconds"]) for r in jrows if r["kind"] == "bound"}
+    lines.append("| full pass (teacher + 3 students, dense) | image | seconds | useful GFLOP/s | of the ceiling | at most (margins) | PyTorch eager, seconds | our speed-up |")
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in [r for r in jrows if r["kind"] == "full"]:
         s, g = float(r["seconds"]), float(r["gflops"])
         name = "3-scale model (17, 33, 65)" if r["p"] == "all" else "p = " + r["p"]
         t = torch.get((r["p"], r["size"]))
-        lines.append("| %s | %s² | %.2f | %.1f | %.2f | %s | %s |" % (name, r["size"], s, g, g / ceiling, "%.2f" % t if t else "—", "%.2f×" % (t / s) if t else "—"))
+        b = bounds.get((r["p"], r["size"]))
+        lines.append("| %s | %s² | %.2f | %.1f | %.2f | %s | %s | %s |" % (name, r["size"], s, g, g / ceiling, "%.2f" % (1 / b) if b else "—",
+                                                                 "%.2f" % t if t else "—", "%.2f×" % (t / s) if t else "—"))
     singles = [r for r in jrows if r["kind"] == "single"]
     if singles:
         lines.append("")

@@ -31,11 +31,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Scoring speed on this machine (not a test), all in one JVM: (a) the ceiling, the best GFLOP/s of one
- * plain convolution of the networks' dominant shapes on a large map through DJL on the product's engine
- * and thread count; (b) the product's full scoring pass ({@code AnomalyModel.score}: teacher + 3
+ * Scoring speed on this machine (not a test), all in one JVM: (a) the ceiling, the best GFLOP/s of
+ * plain convolutions of the networks' dominant shapes on a large map and of the largest ones the dense
+ * passes run on a 256² tile, through DJL on the product's engine and thread count; (b) the product's full scoring pass ({@code AnomalyModel.score}: teacher + 3
  * students, dense form, default 256² tiles) per patch size and for the default 3-scale model, as
- * seconds, useful GFLOP/s and fraction of the ceiling; optionally one dense network alone and the naive
+ * seconds, useful GFLOP/s and fraction of the ceiling, with the best fraction the receptive field's
+ * margins on the tiles allow ({@code Architecture.multiplyAddsForTile}); optionally one dense network alone and the naive
  * patch-by-patch computation. It also exports, per patch size, a random teacher's weights with a small
  * padded input and its dense output, so that bench/scoring_torch.py can prove its PyTorch form is the
  * same network. Networks are randomly initialised: speed does not depend on weights.
@@ -47,7 +48,12 @@ import java.util.Random;
 public final class ScoringBenchmark {
 
 	/** The dominant convolution shapes of the three layouts: {kernel, in, out}. */
-	static final int[][] CEILING_SHAPES = { { 5, 128, 128 }, { 5, 128, 256 }, { 4, 128, 256 } };
+	/** Ceiling shapes: kernel, in → out channels, batch, input side (0 = the ceiling size). */
+	static final int[][] CEILING_SHAPES = { { 5, 128, 128, 1, 0 }, { 5, 128, 256, 1, 0 }, { 4, 128, 256, 1, 0 },
+			// ... and the largest convolutions of the dense passes over a 256² tile, so that the ceiling is never
+			// below what the networks themselves reach: p = 17's 5×5 256→256 on 263², p = 65's second layer on
+			// its 4 phase images, p = 33's second layer on its 4 and last layer on its 16.
+			{ 5, 256, 256, 1, 263 }, { 5, 128, 128, 4, 155 }, { 5, 128, 256, 4, 141 }, { 4, 256, 128, 16, 67 } };
 	static final int STUDENTS = 3;
 
 	public static void main(String[] args) throws Exception {
@@ -70,14 +76,15 @@ public final class ScoringBenchmark {
 			tsv.println("# cores\t" + Runtime.getRuntime().availableProcessors());
 			tsv.println("kind\tp\tsize\tseconds\tgflops");
 
-			// (a) The ceiling: one plain convolution, stride 1, no padding, on 1×C×S×S.
+			// (a) The ceiling: the best of plain convolutions (stride 1, no padding) of the networks' shapes.
 			double ceiling = 0;
 			for (int[] c : CEILING_SHAPES) {
-				double[] r = convolution(manager, c[0], c[1], c[2], ceilingSize, Math.max(reps, 2));
+				int side = c[4] == 0 ? ceilingSize : c[4];
+				double[] r = convolution(manager, c[0], c[1], c[2], c[3], side, Math.max(reps, 2));
 				ceiling = Math.max(ceiling, r[1]);
-				String name = "conv" + c[0] + "x" + c[0] + "_" + c[1] + "to" + c[2];
-				System.out.printf("ceiling %s on 1x%dx%d²: %.3f s, %.1f GFLOP/s%n", name, c[1], ceilingSize, r[0], r[1]);
-				tsv.printf("ceiling:%s\t-\t%d\t%.4f\t%.2f%n", name, ceilingSize, r[0], r[1]);
+				String name = "conv" + c[0] + "x" + c[0] + "_" + c[1] + "to" + c[2] + (c[3] == 1 ? "" : "_b" + c[3]);
+				System.out.printf("ceiling %s on %dx%dx%d²: %.3f s, %.1f GFLOP/s%n", name, c[3], c[1], side, r[0], r[1]);
+				tsv.printf("ceiling:%s\t-\t%d\t%.4f\t%.2f%n", name, side, r[0], r[1]);
 				tsv.flush();
 			}
 			System.out.printf("ceiling: %.1f GFLOP/s (best of the shapes above)%n", ceiling);
@@ -118,6 +125,11 @@ public final class ScoringBenchmark {
 						int runs = size <= 256 ? reps : largeReps;
 						double full = best(runs, size <= 256, () -> model.score(image, 256, Progress.NONE));
 						double gflops = 2.0 * macs * size * size * (1 + STUDENTS) / 1e9 / full;
+						// The receptive field's margins on each 256² tile are work every dense form must do:
+						// useful / least work is the best fraction of the ceiling this pass could reach.
+						int tile = Math.min(size, 256);
+						double least = scales.stream().mapToDouble(s -> (double) s.architecture().multiplyAddsForTile(tile)).sum() / ((double) tile * tile);
+						tsv.printf("bound\t%s\t%d\t%.4f\t%.4f%n", label, size, least / macs, macs / least);
 						System.out.printf("full pass p=%s %d²: %.2f s, %.1f GFLOP/s, %.2f of the ceiling, peak RSS %d MB%n", label, size, full, gflops, gflops / ceiling, peakRssMb());
 						tsv.printf("full\t%s\t%d\t%.4f\t%.2f%n", label, size, full, gflops);
 						tsv.flush();
@@ -158,9 +170,9 @@ public final class ScoringBenchmark {
 	}
 
 	/** Best of {@code runs} timed convolutions after one warm-up: {seconds, GFLOP/s}. */
-	static double[] convolution(NDManager manager, int k, int in, int out, int size, int runs) {
+	static double[] convolution(NDManager manager, int k, int in, int out, int batch, int size, int runs) {
 		try (NDManager m = manager.newSubManager()) {
-			NDArray x = m.randomNormal(new Shape(1, in, size, size));
+			NDArray x = m.randomNormal(new Shape(batch, in, size, size));
 			NDArray w = m.randomNormal(new Shape(out, in, k, k)).mul(0.01);
 			NDArray b = m.zeros(new Shape(out));
 			double seconds = best(runs, true, () -> {
@@ -169,7 +181,7 @@ public final class ScoringBenchmark {
 				}
 			});
 			long o = size - k + 1;
-			return new double[] { seconds, 2.0 * k * k * in * out * o * o / 1e9 / seconds };
+			return new double[] { seconds, 2.0 * k * k * in * out * o * o * batch / 1e9 / seconds };
 		}
 	}
 

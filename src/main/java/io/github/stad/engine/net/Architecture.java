@@ -126,6 +126,29 @@ public final class Architecture {
 		return total;
 	}
 
+	/**
+	 * Multiply-adds of the dense network over one side×side output (for benchmarks), counting the
+	 * margins that the receptive field makes every form compute (the input is side + receptiveField − 1
+	 * wide; with pooling at stride 1 each later layer is dilated by the strides before it). Divided by
+	 * side² · {@link #multiplyAddsPerPixel()} it is the least work per useful output pixel that any
+	 * dense form of this network can do on such a tile.
+	 */
+	public long multiplyAddsForTile(int side) {
+		long total = 0, n = side + receptiveField - 1;
+		int in = inputChannels, dilation = 1;
+		for (Layer l : layers) {
+			n -= (long) (l.kernel() - 1) * dilation;
+			if (l.pooling()) {
+				dilation *= 2;
+			} else {
+				total += (long) l.kernel() * l.kernel() * in * l.outChannels() * n * n;
+				in = l.outChannels();
+			}
+		}
+		if (n != side) throw new IllegalStateException("dense output " + n + " != " + side);
+		return total;
+	}
+
 	@Override
 	public boolean equals(Object o) {
 		return o instanceof Architecture a && a.patchSize == patchSize && a.inputChannels == inputChannels && a.width == width && a.descriptorDim == descriptorDim;
