@@ -33,11 +33,11 @@ import java.util.Random;
 /**
  * Scoring speed on this machine (not a test), all in one JVM: (a) the ceiling, the best GFLOP/s of
  * plain convolutions of the networks' dominant shapes on a large map and of the largest ones the dense
- * passes run on a 256² tile, through DJL on the product's engine and thread count; (b) the product's full scoring pass ({@code AnomalyModel.score}: teacher + 3
- * students, dense form, default 256² tiles) per patch size and for the default 3-scale model, as
+ * passes run on a 256² tile, through DJL on the product's engine and thread count; (b) the product's
+ * full scoring pass ({@code AnomalyModel.score}: teacher + 3 students, dense form, default 256² tiles) per patch size and for the default 3-scale model, as
  * seconds, useful GFLOP/s and fraction of the ceiling, with the best fraction the receptive field's
- * margins on the tiles allow ({@code Architecture.multiplyAddsForTile}); optionally one dense network alone and the naive
- * patch-by-patch computation. It also exports, per patch size, a random teacher's weights with a small
+ * margins on the tiles allow ({@code Architecture.multiplyAddsForTile}); optionally one dense network
+ * alone and the naive patch-by-patch computation. It also exports, per patch size, a random teacher's weights with a small
  * padded input and its dense output, so that bench/scoring_torch.py can prove its PyTorch form is the
  * same network. Networks are randomly initialised: speed does not depend on weights.
  * <p>
@@ -47,8 +47,7 @@ import java.util.Random;
  */
 public final class ScoringBenchmark {
 
-	/** The dominant convolution shapes of the three layouts: {kernel, in, out}. */
-	/** Ceiling shapes: kernel, in → out channels, batch, input side (0 = the ceiling size). */
+	/** Ceiling shapes, the dominant convolutions of the three layouts: {kernel, in, out, batch, input side (0 = the ceiling size)}. */
 	static final int[][] CEILING_SHAPES = { { 5, 128, 128, 1, 0 }, { 5, 128, 256, 1, 0 }, { 4, 128, 256, 1, 0 },
 			// ... and the largest convolutions of the dense passes over a 256² tile, so that the ceiling is never
 			// below what the networks themselves reach: p = 17's 5×5 256→256 on 263², p = 65's second layer on
