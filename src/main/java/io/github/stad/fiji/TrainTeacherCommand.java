@@ -27,9 +27,10 @@ public class TrainTeacherCommand extends StadCommand {
 	@Parameter(label = "Patch size", choices = { "17", "33", "65" }, persist = false, description = "Receptive field of the teacher in pixels.")
 	private String patch_size = "65";
 
-	@Parameter(label = "Training mode", choices = { "dense", "patch" }, persist = false,
+	@Parameter(label = "Training mode", choices = { "dense", "patch", "colour" }, persist = false,
 			description = "dense: crop pairs through the strided network, every grid point an anchor with a mined negative (many more triplets per second); "
-					+ "patch: 64 single-patch triplets per iteration, needed for distillation.")
+					+ "patch: 64 single-patch triplets per iteration, needed for distillation; "
+					+ "colour: teaches the shipped gray teacher of this patch size to see colour on RGB photographs (it stays the same on gray images).")
 	private String mode = TeacherSettings.defaults(65).mode().name().toLowerCase(java.util.Locale.ROOT);
 
 	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps (patch: 64 triplets each; dense: 8 crop pairs each).")

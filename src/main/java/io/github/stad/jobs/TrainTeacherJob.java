@@ -5,6 +5,7 @@ import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.net.TeacherWeights;
+import io.github.stad.engine.teacher.ColourTeacherTrainer;
 import io.github.stad.engine.teacher.DenseTeacherTrainer;
 import io.github.stad.engine.teacher.Distiller;
 import io.github.stad.engine.teacher.TeacherSettings;
@@ -69,14 +70,22 @@ public final class TrainTeacherJob {
 			start = initial.equals("default") ? TeacherFile.defaultTeacher(settings.patchSize(), channels) : TeacherFile.load(Path.of(initial));
 			if (start == null) throw new IllegalArgumentException("No shipped teacher for p=" + settings.patchSize() + " with " + channels + " channel(s)");
 			provenance.put("initialisedFrom", start.source());
+		} else if (settings.mode() == TeacherSettings.Mode.COLOUR) {
+			// Colour training extends a gray teacher; without --init, the shipped one of this p.
+			start = TeacherFile.defaultTeacher(settings.patchSize(), 1);
+			if (start == null) throw new IllegalArgumentException("No shipped gray teacher for p=" + settings.patchSize() + " to teach colour; give one with --init FILE");
+			provenance.put("initialisedFrom", start.source());
 		}
-		if (distill != null && settings.mode() == TeacherSettings.Mode.DENSE) throw new IllegalArgumentException("Distillation needs --mode patch (mode=patch in Fiji)");
+		if (distill != null && settings.mode() != TeacherSettings.Mode.PATCH) throw new IllegalArgumentException("Distillation needs --mode patch (mode=patch in Fiji)");
 		Distiller distiller = distill == null ? null : new TorchScriptDistiller(distill, distillInputSize, 255f, Djl.device(settings.useGpu()));
 		try {
 			if (distill != null) provenance.put("distilledFrom", distill);
 			provenance.put("mode", settings.mode().name().toLowerCase(java.util.Locale.ROOT));
-			TeacherTrainer.Result r = settings.mode() == TeacherSettings.Mode.DENSE ? DenseTeacherTrainer.train(photos, settings, start, out, resume, provenance, progress)
-					: TeacherTrainer.train(photos, settings, start, distiller, out, resume, provenance, progress);
+			TeacherTrainer.Result r = switch (settings.mode()) {
+				case DENSE -> DenseTeacherTrainer.train(photos, settings, start, out, resume, provenance, progress);
+				case COLOUR -> ColourTeacherTrainer.train(photos, settings, start, out, resume, provenance, progress);
+				case PATCH -> TeacherTrainer.train(photos, settings, start, distiller, out, resume, provenance, progress);
+			};
 			progress.log("Teacher written to " + out);
 			return r;
 		} finally {

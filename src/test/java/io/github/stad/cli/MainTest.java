@@ -67,6 +67,31 @@ class MainTest {
 	}
 
 	@Test
+	void trainTeacherColourModeExtendsTheShippedGrayTeacherAndRefusesGrayPhotographs() throws IOException {
+		Path photos = Files.createDirectories(dir.resolve("rgb-photos"));
+		for (int k = 0; k < 2; k++) {
+			java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+			for (int y = 0; y < 48; y++) for (int x = 0; x < 48; x++) im.setRGB(x, y, ((x * 5 + k * 40) & 255) << 16 | ((y * 5) & 255) << 8 | ((x * y + 60 * k) & 255));
+			javax.imageio.ImageIO.write(im, "png", photos.resolve("photo" + k + ".png").toFile());
+		}
+		Path out = dir.resolve("colour-p17.zip");
+		Run r = stad("train-teacher", "--images", photos.toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "colour",
+				"--iterations", "2", "--batch", "4", "--cpu");
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("colour mode"), r.out());
+		assertEquals(3, io.github.stad.engine.files.TeacherFile.load(out).architecture().inputChannels());
+		try (ZipFile zip = new ZipFile(out.toFile())) {
+			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), StandardCharsets.UTF_8);
+			assertTrue(header.contains("initialisedFrom") && header.contains("teacher-p17-gray.zip"), header);
+		}
+		Run gray = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("gray-colour.zip").toString(),
+				"--mode", "color", "--iterations", "1", "--batch", "4", "--cpu");
+		assertNotEquals(0, gray.code());
+		assertTrue(gray.err().contains("RGB photographs"), gray.err());
+		assertFalse(Files.exists(dir.resolve("gray-colour.zip")));
+	}
+
+	@Test
 	void trainTeacherDenseModeTakesItsFlagsAndRefusesUnknownChoices() throws IOException {
 		Path out = dir.resolve("dense-p17.zip");
 		Run r = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "dense",

@@ -1,6 +1,7 @@
 package io.github.stad.engine.files;
 
 import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.Chroma;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.TeacherWeights;
 
@@ -82,8 +83,10 @@ public final class TeacherFile {
 	/**
 	 * The shipped default teacher for a patch size and channel count, or null if none is shipped.
 	 * The teachers are trained on the luminance of photographs; for RGB input the gray teacher's
-	 * first layer is spread over the three channels (weights / 3), so an RGB image gets exactly the
-	 * descriptors of its mean intensity (R + G + B) / 3.
+	 * first layer is spread over the three channels (weights / 3), so an RGB image gets the
+	 * descriptors of its mean intensity (R + G + B) / 3, plus, where a colour layer is shipped
+	 * ({@link #colourLayerName}), that layer's chroma part, which adds colour and leaves images whose
+	 * three channels are equal as the gray teacher sees them.
 	 */
 	public static TeacherWeights defaultTeacher(int patchSize, int inputChannels) throws IOException {
 		String name = "/teachers/teacher-p" + patchSize + "-gray.zip";
@@ -95,11 +98,87 @@ public final class TeacherFile {
 		}
 		if (inputChannels == 1) return gray;
 		if (inputChannels != 3) return null;
-		return toRgb(gray);
+		String colourName = "/teachers/" + colourLayerName(patchSize);
+		InputStream colour = TeacherFile.class.getResourceAsStream(colourName);
+		if (colour == null) return toRgb(gray);
+		try (colour; ZipArchive.Reader zip = ZipArchive.read(colour, "default colour layer " + colourLayerName(patchSize), COLOUR_WHAT)) {
+			return withColourLayer(gray, zip);
+		}
+	}
+
+	/** The shipped colour layer of the RGB teacher for p: the chroma part of its first layer (see {@link #saveColourLayer}). */
+	public static String colourLayerName(int patchSize) { return "teacher-p" + patchSize + "-rgb-colour.zip"; }
+
+	public static final String COLOUR_FORMAT = "stad-colour-layer";
+	static final String COLOUR_HEADER = "colour.json", COLOUR_WHAT = "colour layer file";
+
+	static final class ColourHeader extends ZipArchive.Header {
+		int patchSize;
+		int width;
+		int descriptorDim;
+		/** SHA-256 of the gray teacher's first-layer weights the layer was trained on. */
+		String baseFirstLayer;
+		Map<String, String> provenance = new LinkedHashMap<>();
+	}
+
+	/**
+	 * Writes the part of an RGB teacher (from {@code train-teacher --mode colour}) that is not its gray teacher:
+	 * the chroma coefficients U, V of its first layer, a few kB instead of a full teacher. Refused unless every
+	 * other weight, and the luminance part of the first layer, is the gray teacher's.
+	 */
+	public static void saveColourLayer(TeacherWeights rgb, TeacherWeights gray, Map<String, String> provenance, Path file) throws IOException {
+		Architecture a = rgb.architecture(), g = gray.architecture();
+		if (a.inputChannels() != 3 || g.inputChannels() != 1 || a.patchSize() != g.patchSize() || a.width() != g.width() || a.descriptorDim() != g.descriptorDim()) {
+			throw new IllegalArgumentException(rgb.source() + " (" + a + ") is not an RGB form of " + gray.source() + " (" + g + ")");
+		}
+		for (int i = 1; i < rgb.weights().size(); i++) {
+			if (!java.util.Arrays.equals(rgb.weights().get(i), gray.weights().get(i))) throw new IllegalArgumentException(rgb.source() + " differs from " + gray.source() + " beyond its first layer (tensor " + i + ")");
+		}
+		int out = a.layers().get(0).outChannels(), kk = a.layers().get(0).kernel() * a.layers().get(0).kernel();
+		float[] luminance = Chroma.luminancePart(rgb.weights().get(0), out, kk), spread = toRgb(gray).weights().get(0);
+		for (int i = 0; i < spread.length; i++) {
+			if (Math.abs(luminance[i] - spread[i]) > 1e-5f * (1 + Math.abs(spread[i]))) throw new IllegalArgumentException(rgb.source() + ": the luminance part of the first layer is not " + gray.source() + "'s");
+		}
+		float[][] uv = Chroma.coefficients(rgb.weights().get(0), out, kk);
+		ColourHeader h = new ColourHeader();
+		h.format = COLOUR_FORMAT;
+		h.formatVersion = FORMAT_VERSION;
+		h.patchSize = a.patchSize();
+		h.width = a.width();
+		h.descriptorDim = a.descriptorDim();
+		h.baseFirstLayer = sha256(gray.weights().get(0));
+		h.provenance.putAll(provenance);
+		ZipArchive.write(file, COLOUR_HEADER, h, Map.of(WEIGHTS, o -> WeightsCodec.write(List.of(uv[0], uv[1]), o)));
+	}
+
+	/** The gray teacher with a colour layer: its luminance part spread over R, G, B plus the layer's chroma part. */
+	static TeacherWeights withColourLayer(TeacherWeights gray, ZipArchive.Reader zip) throws IOException {
+		ColourHeader h = zip.header(COLOUR_HEADER, ColourHeader.class, COLOUR_FORMAT, FORMAT_VERSION);
+		Architecture g = gray.architecture();
+		if (h.patchSize != g.patchSize() || h.width != g.width() || h.descriptorDim != g.descriptorDim() || !sha256(gray.weights().get(0)).equals(h.baseFirstLayer)) {
+			throw new IOException(zip.name() + " was made for another gray teacher than " + gray.source());
+		}
+		int out = g.layers().get(0).outChannels(), kk = g.layers().get(0).kernel() * g.layers().get(0).kernel();
+		List<float[]> uv = zip.weights(WEIGHTS, new long[] { (long) out * kk, (long) out * kk });
+		TeacherWeights spread = toRgb(gray);
+		List<float[]> weights = new ArrayList<>(spread.weights());
+		weights.set(0, Chroma.join(spread.weights().get(0), uv.get(0), uv.get(1), out, kk));
+		return new TeacherWeights(spread.architecture(), weights, gray.source() + " with colour layer " + zip.name());
+	}
+
+	private static String sha256(float[] values) {
+		try {
+			java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			b.asFloatBuffer().put(values);
+			return java.util.HexFormat.of().formatHex(d.digest(b.array()));
+		} catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	/** An RGB teacher computing the gray teacher on (R + G + B) / 3. */
-	static TeacherWeights toRgb(TeacherWeights gray) {
+	public static TeacherWeights toRgb(TeacherWeights gray) {
 		Architecture g = gray.architecture();
 		Architecture rgb = new Architecture(g.patchSize(), 3, g.width(), g.descriptorDim());
 		List<float[]> weights = new ArrayList<>(gray.weights());

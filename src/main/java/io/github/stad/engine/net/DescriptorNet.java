@@ -131,13 +131,28 @@ public final class DescriptorNet implements AutoCloseable {
 	 * stride s, for a fraction of the dense form's work. Student training uses it on crops.
 	 */
 	public NDArray strided(NDArray input) {
+		return strided(input, null);
+	}
+
+	/**
+	 * Patch form with the first convolution's weight replaced by {@code firstWeight} (same shape), an
+	 * array computed from trainable parameters, so that a trainer can shape that layer (the colour
+	 * trainer trains only its chroma part) while the network's own weights stay as they are.
+	 */
+	public NDArray patch(NDArray patches, NDArray firstWeight) {
+		NDArray x = strided(patches, firstWeight);
+		return x.reshape(x.getShape().get(0), arch.descriptorDim());
+	}
+
+	private NDArray strided(NDArray input, NDArray firstWeight) {
 		NDArray x = input;
 		int conv = 0, convCount = weights.size();
 		for (Architecture.Layer l : arch.layers()) {
 			if (l.pooling()) {
 				x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
 			} else {
-				x = Conv2d.conv2d(x, weights.get(conv), biases.get(conv)).singletonOrThrow();
+				NDArray w = conv == 0 && firstWeight != null ? firstWeight : weights.get(conv);
+				x = Conv2d.conv2d(x, w, biases.get(conv)).singletonOrThrow();
 				conv++;
 				if (conv < convCount) x = Activation.leakyRelu(x, Architecture.LEAKY_SLOPE);
 			}

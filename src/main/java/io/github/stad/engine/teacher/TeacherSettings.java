@@ -18,12 +18,15 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 
 	/** Which trainer runs: triplets of single patches, or crop pairs through the strided network. */
 	public enum Mode {
-		PATCH, DENSE;
+		PATCH, DENSE,
+		/** A gray teacher taught to see colour on RGB photographs ({@link ColourTeacherTrainer}). */
+		COLOUR;
 
-		/** "patch" or "dense", as the CLI and Fiji write it. */
+		/** "patch", "dense" or "colour" (also "color"), as the CLI and Fiji write it. */
 		public static Mode parse(String name) {
+			if (name.trim().equalsIgnoreCase("color")) return COLOUR;
 			for (Mode m : values()) if (m.name().equalsIgnoreCase(name.trim())) return m;
-			throw new IllegalArgumentException("Unknown teacher training mode '" + name + "'; choose dense or patch");
+			throw new IllegalArgumentException("Unknown teacher training mode '" + name + "'; choose dense, patch or colour");
 		}
 	}
 
