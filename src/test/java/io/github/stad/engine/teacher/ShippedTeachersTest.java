@@ -100,8 +100,8 @@ class ShippedTeachersTest {
 
 	@ParameterizedTest
 	@ValueSource(ints = { 17 })
-	void rgbDefaultTeacherSeesTheMeanOfTheChannels(int p) throws Exception {
-		TeacherWeights gray = TeacherFile.defaultTeacher(p, 1), rgb = TeacherFile.defaultTeacher(p, 3);
+	void grayTeacherSpreadOverRgbSeesTheMeanOfTheChannels(int p) throws Exception {
+		TeacherWeights gray = TeacherFile.defaultTeacher(p, 1), rgb = TeacherFile.toRgb(gray);
 		assertEquals(3, rgb.architecture().inputChannels());
 		Random r = new Random(1);
 		float[] planes = new float[3 * p * p], mean = new float[p * p];
@@ -114,10 +114,61 @@ class ShippedTeachersTest {
 		}
 	}
 
+	/**
+	 * The shipped RGB teachers (gray teacher + colour layer): the layer's check descriptor is reproduced, images whose
+	 * three channels are equal get the gray teacher's descriptors, and a colour change that keeps (R + G + B) / 3 —
+	 * invisible to the gray teacher — moves the descriptor.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 17, 33, 65 })
+	void rgbDefaultTeacherSeesColourAndKeepsGrayImagesAsTheGrayTeacher(int p) throws Exception {
+		TeacherWeights gray = TeacherFile.defaultTeacher(p, 1), rgb = TeacherFile.defaultTeacher(p, 3);
+		assertTrue(rgb.source().contains("colour layer"), rgb.source());
+		float[] expected = checkDescriptor("/teachers/" + TeacherFile.colourLayerName(p), "colour.json");
+		Random r = new Random(2);
+		float[] grayPatch = new float[p * p], equal = new float[3 * p * p], planes = new float[3 * p * p];
+		for (int i = 0; i < grayPatch.length; i++) grayPatch[i] = (float) r.nextGaussian();
+		for (int c = 0; c < 3; c++) System.arraycopy(grayPatch, 0, equal, c * p * p, p * p);
+		for (int i = 0; i < planes.length; i++) planes[i] = (float) r.nextGaussian();
+		float[] recoloured = planes.clone();
+		io.github.stad.engine.net.Chroma.randomShift(recoloured, 0, p * p, new java.util.SplittableRandom(3), 0.5, 0.6);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet g = DescriptorNet.fromWeights(gray.architecture(), gray.weights(), m, Device.cpu());
+				DescriptorNet c = DescriptorNet.fromWeights(rgb.architecture(), rgb.weights(), m, Device.cpu())) {
+			float[] check = c.patch(m.create(io.github.stad.bench.ColourTeachers.checkInput(p), new Shape(1, 3, p, p))).toFloatArray();
+			float largest = 0;
+			for (float v : expected) largest = Math.max(largest, Math.abs(v));
+			assertArrayEquals(expected, check, 1e-3f * largest, "check descriptor of the colour layer");
+			float[] onGray = g.patch(m.create(grayPatch, new Shape(1, 1, p, p))).toFloatArray();
+			assertArrayEquals(onGray, c.patch(m.create(equal, new Shape(1, 3, p, p))).toFloatArray(), 1e-4f * (1 + norm(onGray)), "gray images: the gray teacher's descriptors");
+			float[] a = c.patch(m.create(planes, new Shape(1, 3, p, p))).toFloatArray(), b = c.patch(m.create(recoloured, new Shape(1, 3, p, p))).toFloatArray();
+			float[] other = new float[planes.length];
+			for (int i = 0; i < other.length; i++) other[i] = (float) r.nextGaussian();
+			float[] o = c.patch(m.create(other, new Shape(1, 3, p, p))).toFloatArray();
+			double colourMove = distance(a, b), patchMove = distance(a, o);
+			assertTrue(colourMove > 0.05 * patchMove, "a colour change moves the descriptor: " + colourMove + " against " + patchMove + " for another patch");
+		}
+	}
+
+	private static double distance(float[] a, float[] b) {
+		double s = 0;
+		for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+		return Math.sqrt(s);
+	}
+
+	private static float norm(float[] a) {
+		return (float) distance(a, new float[a.length]);
+	}
+
 	private static float[] checkDescriptor(int p) throws Exception {
-		try (InputStream in = TeacherFile.class.getResourceAsStream("/teachers/teacher-p" + p + "-gray.zip"); ZipInputStream zip = new ZipInputStream(in)) {
+		return checkDescriptor("/teachers/teacher-p" + p + "-gray.zip", "teacher.json");
+	}
+
+	/** The provenance's checkDescriptor of the JSON entry {@code header} of a class-path zip. */
+	private static float[] checkDescriptor(String resource, String header) throws Exception {
+		try (InputStream in = TeacherFile.class.getResourceAsStream(resource); ZipInputStream zip = new ZipInputStream(in)) {
 			for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-				if (e.getName().equals("teacher.json")) {
+				if (e.getName().equals(header)) {
 					String csv = JsonParser.parseString(new String(zip.readAllBytes())).getAsJsonObject().getAsJsonObject("provenance").get("checkDescriptor").getAsString();
 					String[] parts = csv.split(",");
 					float[] v = new float[parts.length];
@@ -126,6 +177,6 @@ class ShippedTeachersTest {
 				}
 			}
 		}
-		throw new AssertionError("no teacher.json");
+		throw new AssertionError("no " + header + " in " + resource);
 	}
 }
