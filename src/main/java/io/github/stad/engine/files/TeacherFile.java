@@ -101,7 +101,7 @@ public final class TeacherFile {
 		String colourName = "/teachers/" + colourLayerName(patchSize);
 		InputStream colour = TeacherFile.class.getResourceAsStream(colourName);
 		if (colour == null) return toRgb(gray);
-		try (colour; ZipArchive.Reader zip = ZipArchive.read(colour, "default colour layer " + colourLayerName(patchSize), COLOUR_WHAT)) {
+		try (colour; ZipArchive.Reader zip = ZipArchive.read(colour, colourLayerName(patchSize), COLOUR_WHAT)) {
 			return withColourLayer(gray, zip);
 		}
 	}

@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * A checkpoint of teacher training: a teacher file (usable as a teacher at once) with the training
  * state beside the weights (iteration, settings that must not change, input normalisation, losses),
- * the optimiser's moments and, when distilling, the decoder. A run resumed from it continues exactly
- * as if it had never stopped.
+ * the optimiser's moments and the parameters trained beside the teacher ({@code decoder.bin}: the
+ * decoder when distilling; U, V and the frozen luminance part of the first layer in colour training).
+ * A run resumed from it continues exactly as if it had never stopped.
  */
 record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]> optimiser, List<float[]> decoder) {
 
@@ -29,7 +30,7 @@ record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]
 	/** Training state stored beside the teacher weights. */
 	static final class State {
 		int iteration;
-		/** "patch" or "dense"; null in checkpoints from before the dense trainer (patch). */
+		/** "patch", "dense" or "colour"; null in checkpoints from before the dense trainer (patch). */
 		String mode;
 		int patchSize, width, descriptorDim, inputChannels;
 		/** Dense mode only: grid side and crop pairs per step, which fix the batches. */
