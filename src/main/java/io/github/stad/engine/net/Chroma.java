@@ -6,8 +6,9 @@ import java.util.SplittableRandom;
  * RGB split into luminance and chroma for the colour teacher: the luminance direction (1, 1, 1)/√3 and two
  * orthonormal chroma directions A = (1, −1, 0)/√2 and B = (1, 1, −2)/√6 that sum to zero over R, G, B.
  * A first-layer weight [out, 3, k, k] is its luminance part plus A⊗U + B⊗V; the chroma coefficients U and V
- * ([out, k, k]) see only colour: on an image whose three channels are equal they contribute nothing, so a
- * teacher that differs from the gray one in U and V alone gives the gray teacher's descriptors there.
+ * ([out, k, k]) see only colour: on input whose three channels are equal (after the per-channel input
+ * normalisation) they contribute nothing, so a teacher that differs from the gray one in U and V alone gives
+ * the gray teacher's descriptors there, up to float rounding.
  */
 public final class Chroma {
 

@@ -45,6 +45,7 @@ public final class ColourTeacherTrainer {
 
 	public static TeacherTrainer.Result train(List<FloatImage> images, TeacherSettings s, TeacherWeights initial, Path checkpoint, Path resumeFrom,
 			Map<String, String> provenance, Progress progress) throws IOException {
+		if (s.losses().lambdaK() > 0) throw new IllegalArgumentException("Colour training has no distillation loss: set λk to 0 (--lambda-k 0)");
 		int channels = images.get(0).channels();
 		if (channels != 3) throw new IllegalArgumentException("Colour training needs RGB photographs; these are " + channels + "-channel images");
 		Architecture arch = new Architecture(s.patchSize(), 3, s.network().width(), s.network().descriptorDim());
@@ -55,7 +56,7 @@ public final class ColourTeacherTrainer {
 			state = resumed.state();
 			if (!"colour".equals(state.mode) || state.patchSize != s.patchSize() || state.width != s.network().width() || state.descriptorDim != s.network().descriptorDim()
 					|| state.inputChannels != 3 || state.seed != s.seed() || resumed.decoder() == null || resumed.decoder().size() != 3) {
-				throw new IllegalArgumentException(resumeFrom + " is not a checkpoint of colour training with these settings (" + state.mode + " mode, p=" + state.patchSize
+				throw new IllegalArgumentException(resumeFrom + " is not a checkpoint of colour training with these settings (" + (state.mode == null ? "patch" : state.mode) + " mode, p=" + state.patchSize
 						+ ", width " + state.width + ", seed " + state.seed + "); resume with the same settings");
 			}
 			teacherWeights = resumed.teacherWeights();
@@ -65,7 +66,7 @@ public final class ColourTeacherTrainer {
 		} else {
 			if (initial == null) throw new IllegalArgumentException("Colour training extends a gray teacher: give the teacher to start from (--init default or a teacher file)");
 			TeacherWeights start = initial.architecture().inputChannels() == 1 ? TeacherFile.toRgb(initial) : initial;
-			if (!start.architecture().equals(arch)) throw new IllegalArgumentException("The starting teacher " + initial.source() + " is for " + initial.architecture() + ", but " + arch + " is being trained");
+			if (!start.architecture().equals(arch)) throw new IllegalArgumentException("The starting teacher " + initial.source() + " is for " + start.architecture() + " (as RGB), but " + arch + " is being trained");
 			teacherWeights = start.weights();
 			state = TeacherCheckpoint.State.fresh("colour", s, 3, images);
 		}
@@ -78,6 +79,9 @@ public final class ColourTeacherTrainer {
 		int out = first.outChannels(), k = first.kernel(), kk = k * k;
 		float[] base, u, v;
 		if (chromaState != null) {
+			if (chromaState.get(0).length != out * kk || chromaState.get(1).length != out * kk || chromaState.get(2).length != out * 3 * kk) {
+				throw new IllegalArgumentException(resumeFrom + " holds colour weights of the wrong size for " + arch + "; it is damaged or from another network");
+			}
 			u = chromaState.get(0);
 			v = chromaState.get(1);
 			base = chromaState.get(2);

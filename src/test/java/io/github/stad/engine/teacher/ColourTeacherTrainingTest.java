@@ -145,7 +145,14 @@ class ColourTeacherTrainingTest {
 		TeacherTrainer.train(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.PATCH).iterations(1).build(), null, null, patch, null, Map.of(), Progress.NONE);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 				() -> ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().iterations(6).build(), null, null, patch, Map.of(), Progress.NONE));
-		assertTrue(e.getMessage().contains("not a checkpoint of colour training"), e.getMessage());
+		assertTrue(e.getMessage().contains("not a checkpoint of colour training") && e.getMessage().contains("patch mode"), e.getMessage());
+		// And the other trainers refuse a colour checkpoint.
+		e = assertThrows(IllegalArgumentException.class, () -> TeacherTrainer.train(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.PATCH).iterations(6).build(),
+				null, null, null, half, Map.of(), Progress.NONE));
+		assertTrue(e.getMessage().contains("colour mode"), e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> DenseTeacherTrainer.train(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.DENSE).iterations(6).build(),
+				null, null, half, Map.of(), Progress.NONE));
+		assertTrue(e.getMessage().contains("colour"), e.getMessage());
 	}
 
 	@Test
@@ -156,6 +163,9 @@ class ColourTeacherTrainingTest {
 		assertTrue(e.getMessage().contains("RGB photographs"), e.getMessage());
 		e = assertThrows(IllegalArgumentException.class, () -> ColourTeacherTrainer.train(colourPhotos(), tiny(), null, null, null, Map.of(), Progress.NONE));
 		assertTrue(e.getMessage().contains("extends a gray teacher"), e.getMessage());
+		e = assertThrows(IllegalArgumentException.class,
+				() -> ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().lambdas(1, 1, 0).build(), grayTeacher(), null, null, Map.of(), Progress.NONE));
+		assertTrue(e.getMessage().contains("--lambda-k 0"), e.getMessage());
 		assertEquals(TeacherSettings.Mode.COLOUR, TeacherSettings.Mode.parse("color"));
 	}
 }
