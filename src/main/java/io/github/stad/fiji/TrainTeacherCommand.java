@@ -33,7 +33,7 @@ public class TrainTeacherCommand extends StadCommand {
 					+ "colour: teaches the shipped gray teacher of this patch size to see colour on RGB photographs (it stays the same on gray images).")
 	private String mode = TeacherSettings.defaults(65).mode().name().toLowerCase(java.util.Locale.ROOT);
 
-	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps (patch: 64 triplets each; dense: 8 crop pairs each).")
+	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps (patch and colour: 64 triplets each; dense: 8 crop pairs each).")
 	private int iterations = 2000;
 
 	@Parameter(label = "Distil from (TorchScript .pt)", required = false, style = FileWidget.OPEN_STYLE, persist = false,
