@@ -549,6 +549,29 @@ class CommandsTest {
 		assertTrue(message.contains("no-such-folder"), message);
 	}
 
+	@Test
+	void trainTeacherColourModeTeachesTheShippedGrayTeacherColour() throws Exception {
+		Path photos = Files.createDirectories(dir.resolve("colour-photos"));
+		for (int k = 0; k < 2; k++) {
+			java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+			for (int y = 0; y < 48; y++) for (int x = 0; x < 48; x++) im.setRGB(x, y, ((x * 5 + k * 40) & 255) << 16 | ((y * 5) & 255) << 8 | ((x * y + 60 * k) & 255));
+			javax.imageio.ImageIO.write(im, "png", photos.resolve("photo" + k + ".png").toFile());
+		}
+		Path teacher = dir.resolve("teacher-colour.zip");
+		Map<String, Object> in = new HashMap<>(Map.of("images_folder", photos.toFile(), "patch_size", "17", "mode", "colour", "iterations", 1, "teacher_file", teacher.toFile()));
+		assertNotCanceled(run(TrainTeacherCommand.class, in));
+		assertEquals(3, io.github.stad.engine.files.TeacherFile.load(teacher).architecture().inputChannels());
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(teacher.toFile())) {
+			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			assertTrue(header.contains("\"mode\": \"colour\"") && header.contains("teacher-p17-gray.zip"), header);
+		}
+		in.put("images_folder", sample("normal"));
+		in.put("teacher_file", dir.resolve("teacher-colour-gray.zip").toFile());
+		String message = failure(run(TrainTeacherCommand.class, in));
+		assertTrue(message.contains("RGB photographs"), message);
+		assertFalse(Files.exists(dir.resolve("teacher-colour-gray.zip")));
+	}
+
 	// ------------------------------------------------------------------ issue 11: outputs, output folders and model files in Fiji
 
 	@Test
