@@ -68,12 +68,7 @@ class MainTest {
 
 	@Test
 	void trainTeacherColourModeExtendsTheShippedGrayTeacherAndRefusesGrayPhotographs() throws IOException {
-		Path photos = Files.createDirectories(dir.resolve("rgb-photos"));
-		for (int k = 0; k < 2; k++) {
-			java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
-			for (int y = 0; y < 48; y++) for (int x = 0; x < 48; x++) im.setRGB(x, y, ((x * 5 + k * 40) & 255) << 16 | ((y * 5) & 255) << 8 | ((x * y + 60 * k) & 255));
-			javax.imageio.ImageIO.write(im, "png", photos.resolve("photo" + k + ".png").toFile());
-		}
+		Path photos = io.github.stad.testutil.Synthetic.writeRgbPhotos(dir.resolve("rgb-photos"), 2);
 		Path out = dir.resolve("colour-p17.zip");
 		Run r = stad("train-teacher", "--images", photos.toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "colour",
 				"--iterations", "2", "--batch", "4", "--cpu");

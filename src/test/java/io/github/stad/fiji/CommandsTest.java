@@ -551,12 +551,7 @@ class CommandsTest {
 
 	@Test
 	void trainTeacherColourModeTeachesTheShippedGrayTeacherColour() throws Exception {
-		Path photos = Files.createDirectories(dir.resolve("colour-photos"));
-		for (int k = 0; k < 2; k++) {
-			java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
-			for (int y = 0; y < 48; y++) for (int x = 0; x < 48; x++) im.setRGB(x, y, ((x * 5 + k * 40) & 255) << 16 | ((y * 5) & 255) << 8 | ((x * y + 60 * k) & 255));
-			javax.imageio.ImageIO.write(im, "png", photos.resolve("photo" + k + ".png").toFile());
-		}
+		Path photos = io.github.stad.testutil.Synthetic.writeRgbPhotos(dir.resolve("colour-photos"), 2);
 		Path teacher = dir.resolve("teacher-colour.zip");
 		Map<String, Object> in = new HashMap<>(Map.of("images_folder", photos.toFile(), "patch_size", "17", "mode", "colour", "iterations", 1, "teacher_file", teacher.toFile()));
 		assertNotCanceled(run(TrainTeacherCommand.class, in));

@@ -37,4 +37,15 @@ public final class Synthetic {
 		for (int y = y0; y < y0 + size; y++) for (int x = x0; x < x0 + size; x++) pixels[y * image.width() + x] = value;
 		return FloatImage.of(image.name() + "-defect", image.width(), image.height(), pixels);
 	}
+
+	/** Writes {@code n} small 48×48 RGB PNGs with colour gradients (photo0.png, …) into {@code folder} and returns it. */
+	public static java.nio.file.Path writeRgbPhotos(java.nio.file.Path folder, int n) throws java.io.IOException {
+		java.nio.file.Files.createDirectories(folder);
+		for (int k = 0; k < n; k++) {
+			java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+			for (int y = 0; y < 48; y++) for (int x = 0; x < 48; x++) im.setRGB(x, y, ((x * 5 + k * 40) & 255) << 16 | ((y * 5) & 255) << 8 | ((x * y + 60 * k) & 255));
+			javax.imageio.ImageIO.write(im, "png", folder.resolve("photo" + k + ".png").toFile());
+		}
+		return folder;
+	}
 }
