@@ -66,18 +66,13 @@ public final class TrainTeacherJob {
 		provenance.put("settings", settings.toString());
 		TeacherWeights start = null;
 		boolean colour = settings.mode() == TeacherSettings.Mode.COLOUR;
-		if (resume != null) {
-			// the checkpoint holds the weights
-		} else if (initial != null && !(colour && initial.equals("default"))) {
-			int channels = photos.get(0).channels();
-			start = initial.equals("default") ? TeacherFile.defaultTeacher(settings.patchSize(), channels) : TeacherFile.load(Path.of(initial));
+		// Colour training extends a gray teacher: "default" (also without --init) is the shipped gray one of this p,
+		// not the shipped RGB teacher, so that the colour layer starts at zero.
+		String from = initial == null && colour ? "default" : initial;
+		if (from != null) {
+			int channels = colour ? 1 : photos.get(0).channels();
+			start = from.equals("default") ? TeacherFile.defaultTeacher(settings.patchSize(), channels) : TeacherFile.load(Path.of(from));
 			if (start == null) throw new IllegalArgumentException("No shipped teacher for p=" + settings.patchSize() + " with " + channels + " channel(s)");
-			provenance.put("initialisedFrom", start.source());
-		} else if (colour) {
-			// Colour training extends a gray teacher: by default the shipped gray one of this p (not the shipped
-			// RGB teacher, so that the colour layer starts at zero).
-			start = TeacherFile.defaultTeacher(settings.patchSize(), 1);
-			if (start == null) throw new IllegalArgumentException("No shipped gray teacher for p=" + settings.patchSize() + " to teach colour; give one with --init FILE");
 			provenance.put("initialisedFrom", start.source());
 		}
 		if (distill != null && settings.mode() != TeacherSettings.Mode.PATCH) throw new IllegalArgumentException("Distillation needs --mode patch (mode=patch in Fiji)");

@@ -124,17 +124,7 @@ public final class ColourTeacherTrainer {
 						NDArray weight = inside(sub, inside(sub, baseWeight.add(inside(sub, uParam.mul(a)))).add(inside(sub, vParam.mul(b))));
 						NDArray all = teacher.patch(NDArrays.concat(new NDList(sub.create(batch.anchors(), shape), sub.create(batch.positives(), shape), sub.create(recoloured, shape))), weight);
 						NDArray anchor = all.get("0:" + batch.size()), pos = all.get(batch.size() + ":" + 2 * batch.size()), neg = all.get(2 * batch.size() + ":");
-						NDArray total = sub.zeros(new Shape());
-						if (w.lambdaM() > 0) {
-							NDArray lm = TeacherLosses.triplet(anchor, pos, neg, w.margin());
-							loss[2] = lm.getFloat();
-							total = total.add(lm.mul(w.lambdaM()));
-						}
-						if (w.lambdaC() > 0) {
-							NDArray lc = TeacherLosses.compactness(anchor);
-							loss[3] = lc.getFloat();
-							total = total.add(lc.mul(w.lambdaC()));
-						}
+						NDArray total = TeacherLosses.addTripletAndCompactness(sub.zeros(new Shape()), anchor, pos, neg, w, loss);
 						collector.backward(total);
 						loss[0] = total.getFloat();
 					}

@@ -38,6 +38,24 @@ public final class TeacherLosses {
 		return squared.sum().sub(squared.diagonal().sum());
 	}
 
+	/**
+	 * {@code total} + λm·Lm(anchor, positive, negative) + λc·Lc(anchor), each term only when its weight is positive;
+	 * Lm and Lc are written to {@code losses[2]} and {@code losses[3]} (the trainers' per-iteration record).
+	 */
+	static NDArray addTripletAndCompactness(NDArray total, NDArray anchor, NDArray positive, NDArray negative, TeacherSettings.LossWeights w, float[] losses) {
+		if (w.lambdaM() > 0) {
+			NDArray lm = triplet(anchor, positive, negative, w.margin());
+			losses[2] = lm.getFloat();
+			total = total.add(lm.mul(w.lambdaM()));
+		}
+		if (w.lambdaC() > 0) {
+			NDArray lc = compactness(anchor);
+			losses[3] = lc.getFloat();
+			total = total.add(lc.mul(w.lambdaC()));
+		}
+		return total;
+	}
+
 	/** Knowledge distillation: mean over the batch of ‖decoded − target‖². */
 	public static NDArray distillation(NDArray decoded, NDArray target) {
 		return decoded.sub(target).square().sum(new int[] { 1 }).mean();

@@ -116,16 +116,7 @@ public final class TeacherTrainer {
 							loss[1] = lk.getFloat();
 							total = total.add(lk.mul(w.lambdaK()));
 						}
-						if (w.lambdaM() > 0) {
-							NDArray lm = TeacherLosses.triplet(a, pos, neg, w.margin());
-							loss[2] = lm.getFloat();
-							total = total.add(lm.mul(w.lambdaM()));
-						}
-						if (w.lambdaC() > 0) {
-							NDArray lc = TeacherLosses.compactness(a);
-							loss[3] = lc.getFloat();
-							total = total.add(lc.mul(w.lambdaC()));
-						}
+						total = TeacherLosses.addTripletAndCompactness(total, a, pos, neg, w, loss);
 						collector.backward(total);
 						loss[0] = total.getFloat();
 					}
