@@ -47,7 +47,7 @@ public final class Main {
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--learning-rate 2e-4] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
 			            [--mode patch|dense|colour] dense: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
-			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns]
+			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns] [--synthetic-defects 0]
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--epochs 30 | --time-budget MINUTES] [--overwrite]   train (shipped teachers, p = 17, 33, 65), score and evaluate on the bundled sample images
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
@@ -277,7 +277,8 @@ public final class Main {
 		TeacherSettings.DenseAugmentation g = d.augmentation();
 		TeacherSettings.DenseAugmentation augmentation = new TeacherSettings.DenseAugmentation((float) a.number("brightness", g.brightness()),
 				(float) a.number("contrast", g.contrast()), (float) a.number("gamma", g.gamma()), (float) a.number("blur", g.blur()), (float) a.number("noise", g.noiseStd()),
-				a.flag("flips") || g.flips(), a.flag("turns") || g.turns(), a.integer("shift", g.maxShift()), (float) a.number("scale", g.scale()));
+				a.flag("flips") || g.flips(), a.flag("turns") || g.turns(), a.integer("shift", g.maxShift()), (float) a.number("scale", g.scale()),
+				(float) a.number("synthetic-defects", g.syntheticDefects()));
 		return new TeacherSettings.Dense(a.integer("grid", d.grid()), a.integer("crops", d.crops()), choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse),
 				(float) a.number("mining-subset", d.subset()), a.integer("warmup", d.warmup()), augmentation);
 	}

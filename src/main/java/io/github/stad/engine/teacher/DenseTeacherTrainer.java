@@ -103,6 +103,7 @@ public final class DenseTeacherTrainer {
 			int n = sampler.inputSize(), p = s.patchSize();
 			TeacherSettings.LossWeights w = s.losses();
 			StepPlan plan = new StepPlan(budget);
+			float defectWeight = dense.augmentation().syntheticDefects();
 			for (int step = state.iteration; plan.another(step); step++) {
 				progress.checkCancelled();
 				int planned = plan.planned(step);
@@ -110,13 +111,18 @@ public final class DenseTeacherTrainer {
 				adam.setLearningRate(rate);
 				CropPairSampler.Batch batch = sampler.sample(dense.crops(), s.seed(), step);
 				float[] loss = new float[4];
-				int triplets;
+				int triplets, defectTriplets = 0;
 				try (NDManager sub = manager.newSubManager()) {
 					Shape shape = new Shape(batch.crops(), channels, n, n);
+					CropPairSampler.Defects defects = defectWeight > 0 ? sampler.defects(batch, s.seed(), step) : null;
 					try (GradientCollector collector = engine.newGradientCollector()) {
-						// One pass over anchors and positives; rows (crop·G + i)·G + j, anchors first.
-						NDArray out = teacher.strided(NDArrays.concat(new NDList(sub.create(batch.anchors(), shape), sub.create(batch.positives(), shape))));
-						NDArray descriptors = out.transpose(0, 2, 3, 1).reshape(-1, arch.descriptorDim());
+						// One pass over anchors and positives (and the defective anchors); rows (crop·G + i)·G + j, anchors first.
+						NDList inputs = new NDList(sub.create(batch.anchors(), shape), sub.create(batch.positives(), shape));
+						if (defects != null) inputs.add(sub.create(defects.crops(), shape));
+						NDArray out = teacher.strided(NDArrays.concat(inputs));
+						NDArray all = out.transpose(0, 2, 3, 1).reshape(-1, arch.descriptorDim());
+						int points = batch.pointsPerSide();
+						NDArray descriptors = defects == null ? all : all.get("0:" + 2 * points);
 						Triplets t = mine(descriptors.stopGradient(), batch, p, dense.mining(), dense.subset(), new SplittableRandom(s.seed() * 31 + step));
 						triplets = t.anchors().length;
 						NDArray total = sub.zeros(new Shape());
@@ -124,6 +130,15 @@ public final class DenseTeacherTrainer {
 							NDArray lm = TeacherLosses.triplet(rows(descriptors, t.anchors()), rows(descriptors, t.positives()), rows(descriptors, t.negatives()), w.margin());
 							loss[2] = lm.getFloat();
 							total = total.add(lm.mul(w.lambdaM()));
+						}
+						if (defects != null) {
+							Triplets d = defectTriplets(batch, defects);
+							defectTriplets = d.anchors().length;
+							if (defectTriplets > 0) {
+								NDArray ld = TeacherLosses.triplet(rows(all, d.anchors()), rows(all, d.positives()), rows(all, d.negatives()), w.margin());
+								loss[1] = ld.getFloat();
+								total = total.add(ld.mul(defectWeight));
+							}
 						}
 						if (w.lambdaC() > 0) {
 							NDArray lc = TeacherLosses.compactness(descriptors.get("0:" + batch.pointsPerSide()));
@@ -140,8 +155,8 @@ public final class DenseTeacherTrainer {
 				state.losses.add(loss);
 				state.iteration = step + 1;
 				progress.loss("p=" + p + " teacher", step + 1, loss[0]);
-				progress.update(String.format("p=%d dense teacher: step %d/%s%d, %d triplets, loss %.4f (Lm %.4f, Lc %.4f), lr %.2e", p, step + 1, plan.exact() ? "" : "~",
-						plan.planned(step + 1), triplets, loss[0], loss[2], loss[3], rate), plan.exact() ? (step + 1.0) / planned : plan.fraction(step + 1));
+				progress.update(String.format("p=%d dense teacher: step %d/%s%d, %d triplets, loss %.4f (Lm %.4f, Lc %.4f%s), lr %.2e", p, step + 1, plan.exact() ? "" : "~",
+						plan.planned(step + 1), triplets, loss[0], loss[2], loss[3], defectWeight > 0 ? String.format(", defects %.4f over %d", loss[1], defectTriplets) : "", rate), plan.exact() ? (step + 1.0) / planned : plan.fraction(step + 1));
 				boolean last = plan.exact() && step + 1 == planned;
 				if (checkpoint != null && (last || (s.checkpointEvery() > 0 && (step + 1) % s.checkpointEvery() == 0))) {
 					TeacherCheckpoint.write(checkpoint, arch, teacher.exportWeights(), adam.exportState(), null, state, provenance);
@@ -155,6 +170,23 @@ public final class DenseTeacherTrainer {
 	/** Linear warm-up over {@code warmup} steps (at most a fifth of the run), then a cosine from the peak to zero after the last step. */
 	public static float learningRate(float peak, int step, int warmup, int total) {
 		return (float) (peak * LearningRateSchedule.factor(step, Math.min(warmup, total / 5), total));
+	}
+
+	/**
+	 * Triplets whose negative is the anchor's own grid point in its defective copy (rows 2·points + k), for
+	 * the anchors that see their defect and have a positive.
+	 */
+	static Triplets defectTriplets(CropPairSampler.Batch batch, CropPairSampler.Defects defects) {
+		int points = batch.pointsPerSide(), count = 0;
+		for (int k = 0; k < points; k++) if (defects.altered()[k] && batch.positiveOf()[k] >= 0) count++;
+		long[] a = new long[count], p = new long[count], n = new long[count];
+		for (int k = 0, i = 0; k < points; k++) {
+			if (!defects.altered()[k] || batch.positiveOf()[k] < 0) continue;
+			a[i] = k;
+			p[i] = batch.positiveOf()[k];
+			n[i++] = 2L * points + k;
+		}
+		return new Triplets(a, p, n);
 	}
 
 	/** Rows of the descriptor matrix for mined triplets: anchors, their positives and negatives. */

@@ -63,13 +63,23 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 	 * of σ up to blur pixels (half of the crops), Gaussian noise of noiseStd. Geometric: flips, 90° turns,
 	 * a shift of up to maxShift grid steps (multiples of the stride, so grid points still meet exactly)
 	 * and a scale change of up to ±scale (positives at the nearest grid point).
+	 * <p>
+	 * {@code syntheticDefects} &gt; 0 adds a third crop per pair, the anchor with one planted defect
+	 * ({@link CropPairSampler#defects}), and a triplet term of that weight whose negative is the same grid
+	 * point of the defective copy: the descriptor must change where the window's centre is altered.
 	 */
 	public record DenseAugmentation(float brightness, float contrast, float gamma, float blur, float noiseStd, boolean flips, boolean turns, int maxShift,
-			float scale) {
+			float scale, float syntheticDefects) {
 		public DenseAugmentation {
 			if (!(brightness >= 0 && contrast >= 0 && contrast < 1 && gamma >= 0 && blur >= 0 && noiseStd >= 0 && maxShift >= 0 && scale >= 0 && scale < 0.5)) {
 				throw new IllegalArgumentException("Augmentation strengths must not be negative (contrast below 1, scale below 0.5)");
 			}
+			if (!(syntheticDefects >= 0)) throw new IllegalArgumentException("The synthetic-defect weight must not be negative, got " + syntheticDefects);
+		}
+
+		/** Without synthetic defects. */
+		public DenseAugmentation(float brightness, float contrast, float gamma, float blur, float noiseStd, boolean flips, boolean turns, int maxShift, float scale) {
+			this(brightness, contrast, gamma, blur, noiseStd, flips, turns, maxShift, scale, 0);
 		}
 	}
 

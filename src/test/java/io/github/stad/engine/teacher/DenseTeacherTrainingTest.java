@@ -196,6 +196,69 @@ public class DenseTeacherTrainingTest {
 		assertFalse(java.util.Arrays.equals(again.weights().get(0), other.weights().get(0)));
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "17,1,6", "33,1,4", "33,3,4" })
+	void syntheticDefectsChangeOnlyTheirRegionAndMarkTheWindowsWhoseCentreSeesThem(int p, int channels, int grid) {
+		List<FloatImage> images = noise(3, 160, channels, 5);
+		Architecture arch = new Architecture(p, channels, 8, 16);
+		CropPairSampler sampler = new CropPairSampler(images, InputNormalisation.fit(images), arch, grid, TeacherSettings.defaults(p).dense().augmentation());
+		int n = sampler.inputSize(), plane = n * n, s = arch.outputStride(), rf = arch.receptiveField();
+		int altered = 0, unaltered = 0;
+		for (int step = 0; step < 6; step++) {
+			CropPairSampler.Batch b = sampler.sample(4, 11, step);
+			CropPairSampler.Defects d = sampler.defects(b, 11, step);
+			assertArrayEquals(d.crops(), sampler.defects(b, 11, step).crops(), "a pure function of (seed, step)");
+			for (int crop = 0; crop < 4; crop++) {
+				boolean[] changed = new boolean[plane];
+				for (int c = 0; c < channels; c++) {
+					for (int k = 0; k < plane; k++) {
+						int at = (crop * channels + c) * plane + k;
+						changed[k] |= d.crops()[at] != b.anchors()[at];
+					}
+				}
+				for (int i = 0; i < grid; i++) {
+					for (int j = 0; j < grid; j++) {
+						int inWindow = 0;
+						for (int v = s * i; v < s * i + rf; v++) for (int u = s * j; u < s * j + rf; u++) if (changed[v * n + u]) inWindow++;
+						int centre = 0, side = Math.max(3, rf / 2), o = (rf - side) / 2;
+						for (int v = s * i + o; v < s * i + o + side; v++) for (int u = s * j + o; u < s * j + o + side; u++) if (changed[v * n + u]) centre++;
+						boolean marked = d.altered()[(crop * grid + i) * grid + j];
+						if (marked) {
+							altered++;
+							assertTrue(centre >= 2, "a marked window's centre must be changed (" + centre + " pixels)");
+						} else {
+							unaltered++;
+							if (inWindow == 0) continue;
+						}
+						if (inWindow == 0) assertFalse(marked);
+					}
+				}
+			}
+		}
+		assertTrue(altered > 0 && unaltered > altered, "defects should touch some windows, not most: " + altered + " of " + (altered + unaltered));
+	}
+
+	@Test
+	void syntheticDefectsAddATripletTermAgainstTheDefectiveCopy() throws IOException {
+		TeacherSettings plain = tiny().toBuilder().iterations(6).build();
+		TeacherSettings.Dense d = plain.dense();
+		TeacherSettings.DenseAugmentation a = d.augmentation();
+		TeacherSettings withDefects = plain.toBuilder().dense(new TeacherSettings.Dense(d.grid(), d.crops(), d.mining(), d.subset(), d.warmup(),
+				new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), a.flips(), a.turns(), a.maxShift(), a.scale(), 0.5f))).build();
+		List<FloatImage> images = smoothNoise(4, 48, 2);
+		TeacherTrainer.Result r = DenseTeacherTrainer.train(images, withDefects, null, null, null, Map.of(), Progress.NONE);
+		boolean anyDefectLoss = false;
+		for (float[] l : r.losses()) {
+			assertEquals(l[2] + 0.01f * l[3] + 0.5f * l[1], l[0], 1e-3 * (1 + Math.abs(l[0])), "total = λm·Lm + λc·Lc + w·Ld");
+			anyDefectLoss |= l[1] > 0;
+		}
+		assertTrue(anyDefectLoss, "the defect triplets should contribute");
+		TeacherTrainer.Result without = DenseTeacherTrainer.train(images, plain, null, null, null, Map.of(), Progress.NONE);
+		for (float[] l : without.losses()) assertEquals(0f, l[1]);
+		assertFalse(java.util.Arrays.equals(r.weights().get(0), without.weights().get(0)), "the term changes the training");
+		assertThrows(IllegalArgumentException.class, () -> new TeacherSettings.DenseAugmentation(0, 0, 0, 0, 0, false, false, 0, 0, Float.NaN));
+	}
+
 	/** Cancels once the trainer has reported {@code steps} steps, like a user stopping (or a kill after) a run. */
 	static Progress cancelAfter(int steps) {
 		int[] seen = { 0 };
