@@ -33,7 +33,9 @@ public final class WinogradProbe {
 			System.out.printf("matrix product 2048²: %.0f ms, %.0f GFLOP/s%n%n", tm, 2 * Math.pow(2048, 3) / tm / 1e6);
 			System.out.println("| batch × in → out, k×k, output side | F(m, r) | direct, ms (GFLOP/s) | Winograd, ms | direct / Winograd | stages: input transform, layout, batched product, output transform, layout (ms) | largest relative error |");
 			System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
-			for (int[] sh : shapes) row(m, sh, reps);
+			for (int[] sh : shapes) {
+				try (NDManager perShape = m.newSubManager()) { row(perShape, sh, reps); } // frees each shape's tensors
+			}
 		}
 	}
 
