@@ -3,7 +3,7 @@
 # A "raw" dir (kind=raw in meta.txt) holds the normalised images instead of descriptors: each grid
 # point's descriptor is then the p x p patch around it (reflection-padded like the networks' input),
 # reduced to 128 dimensions by a PCA fitted on training patches.
-# usage: python3 teacher_probe.py [--markdown] DIR...
+# usage: python3 teacher_probe.py [--markdown] DIR...   |   --per-type SPLIT_CSV DIR... (1-NN AUROC per defect type)
 import numpy as np, sys
 
 D = 128            # descriptor dimension (the raw baseline's PCA keeps as many)
@@ -95,6 +95,30 @@ def probe(d):
     return dict(name=m['name'], p=m['p'], pr_corr=pr_corr, pr_cov=pr_cov, nn=auroc(nn, y), maha=auroc(maha, y),
                 ntrain=len(tr), ntest=len(y), ndefect=int(y.sum()))
 
+def per_type(d, split):
+    """1-NN pixel AUROC per defect type: each type's defect grid points against the defect-free test images' points.
+    The test images' types are the label column of split.csv's test rows, in order (TeacherProbe's image index)."""
+    import csv
+    types = [r['label'] for r in csv.DictReader(open(split)) if r['split'] == 'test']
+    rng = np.random.default_rng(0)
+    m = meta(d)
+    if m.get('kind') == 'raw':
+        tr, _, te, tel = raw_descriptors(d, int(m['p']), rng)
+    else:
+        tr = np.fromfile(f'{d}/train.f32', dtype='>f4').astype(np.float32); tr = tr.reshape(-1, len(tr) // len(labels(d, 'train')))
+        te = np.fromfile(f'{d}/test.f32', dtype='>f4').astype(np.float32).reshape(-1, tr.shape[1]); tel = labels(d, 'test')
+    mu, sd = tr.mean(0), tr.std(0)+1e-6
+    trn, ten = (tr-mu)/sd, (te-mu)/sd
+    sub = trn[rng.choice(len(trn), min(NN_TRAIN, len(trn)), replace=False)]
+    sq = (sub**2).sum(1)
+    nn = np.empty(len(ten))
+    for a in range(0, len(ten), 4096):
+        b = ten[a:a+4096]
+        nn[a:a+4096] = ((b**2).sum(1)[:, None] - 2*b@sub.T + sq[None, :]).min(1)
+    y = tel['l'].astype(int); kind = np.array([types[i] for i in tel['i']])
+    good = kind == 'good'
+    return {t: auroc(nn[good | ((kind == t) & (y == 1))], y[good | ((kind == t) & (y == 1))]) for t in sorted(set(types)) if t != 'good'}
+
 def selftest():
     """patches() against a direct loop with PaddedCrops' reflection; the raw baseline's dimension."""
     rng = np.random.default_rng(1)
@@ -124,6 +148,11 @@ def selftest():
 
 if __name__ == '__main__':
     if sys.argv[1:] == ['--selftest']: selftest(); sys.exit(0)
+    if sys.argv[1:2] == ['--per-type']:   # teacher_probe.py --per-type SPLIT_CSV DIR...
+        for d in sys.argv[3:]:
+            r = per_type(d, sys.argv[2])
+            print(meta(d)['name'], meta(d)['p'], ' '.join(f'{t} {v:.3f}' for t, v in r.items()), flush=True)
+        sys.exit(0)
     dirs = [a for a in sys.argv[1:] if a != '--markdown']
     print('| descriptor | p | participation ratio (correlation) | participation ratio (covariance) | 1-NN pixel AUROC | Mahalanobis pixel AUROC | train / test / defect grid points |')
     print('| --- | --- | --- | --- | --- | --- | --- |')
