@@ -68,14 +68,30 @@ def auroc(score, y):
 def pr(ev):
     ev = np.clip(ev, 0, None); return ev.sum()**2/(ev**2).sum()
 
-def probe(d):
-    rng = np.random.default_rng(0)
+def descriptors(d, rng):
+    """Training and test descriptors of a dump (raw: PCA of the patches), and the test labels."""
     m = meta(d)
     if m.get('kind') == 'raw':
         tr, _, te, tel = raw_descriptors(d, int(m['p']), rng)
     else:
         tr = np.fromfile(f'{d}/train.f32', dtype='>f4').astype(np.float32); tr = tr.reshape(-1, len(tr) // len(labels(d, 'train')))
         te = np.fromfile(f'{d}/test.f32', dtype='>f4').astype(np.float32).reshape(-1, tr.shape[1]); tel = labels(d, 'test')
+    return tr, te, tel
+
+def nearest(trn, ten, rng):
+    """Squared distance of each test descriptor to the nearest of a fixed-seed sample of training descriptors."""
+    sub = trn[rng.choice(len(trn), min(NN_TRAIN, len(trn)), replace=False)]
+    sq = (sub**2).sum(1)
+    nn = np.empty(len(ten))
+    for a in range(0, len(ten), 4096):
+        b = ten[a:a+4096]
+        nn[a:a+4096] = ((b**2).sum(1)[:, None] - 2*b@sub.T + sq[None, :]).min(1)
+    return nn
+
+def probe(d):
+    rng = np.random.default_rng(0)
+    m = meta(d)
+    tr, te, tel = descriptors(d, rng)
     y = tel['l'].astype(int)
     k = tr.shape[1]
     mu, sd = tr.mean(0), tr.std(0)+1e-6
@@ -85,13 +101,7 @@ def probe(d):
     # Mahalanobis (standardised descriptors, as the students see them)
     ic = np.linalg.inv(np.cov(trn.T) + 1e-3*np.eye(k))
     maha = np.einsum('ij,jk,ik->i', ten, ic, ten)
-    # squared distance to the nearest of a fixed-seed sample of training descriptors
-    sub = trn[rng.choice(len(trn), min(NN_TRAIN, len(trn)), replace=False)]
-    sq = (sub**2).sum(1)
-    nn = np.empty(len(ten))
-    for a in range(0, len(ten), 4096):
-        b = ten[a:a+4096]
-        nn[a:a+4096] = ((b**2).sum(1)[:, None] - 2*b@sub.T + sq[None, :]).min(1)
+    nn = nearest(trn, ten, rng)
     return dict(name=m['name'], p=m['p'], pr_corr=pr_corr, pr_cov=pr_cov, nn=auroc(nn, y), maha=auroc(maha, y),
                 ntrain=len(tr), ntest=len(y), ndefect=int(y.sum()))
 
@@ -101,20 +111,9 @@ def per_type(d, split):
     import csv
     types = [r['label'] for r in csv.DictReader(open(split)) if r['split'] == 'test']
     rng = np.random.default_rng(0)
-    m = meta(d)
-    if m.get('kind') == 'raw':
-        tr, _, te, tel = raw_descriptors(d, int(m['p']), rng)
-    else:
-        tr = np.fromfile(f'{d}/train.f32', dtype='>f4').astype(np.float32); tr = tr.reshape(-1, len(tr) // len(labels(d, 'train')))
-        te = np.fromfile(f'{d}/test.f32', dtype='>f4').astype(np.float32).reshape(-1, tr.shape[1]); tel = labels(d, 'test')
+    tr, te, tel = descriptors(d, rng)
     mu, sd = tr.mean(0), tr.std(0)+1e-6
-    trn, ten = (tr-mu)/sd, (te-mu)/sd
-    sub = trn[rng.choice(len(trn), min(NN_TRAIN, len(trn)), replace=False)]
-    sq = (sub**2).sum(1)
-    nn = np.empty(len(ten))
-    for a in range(0, len(ten), 4096):
-        b = ten[a:a+4096]
-        nn[a:a+4096] = ((b**2).sum(1)[:, None] - 2*b@sub.T + sq[None, :]).min(1)
+    nn = nearest((tr-mu)/sd, (te-mu)/sd, rng)
     y = tel['l'].astype(int); kind = np.array([types[i] for i in tel['i']])
     good = kind == 'good'
     return {t: auroc(nn[good | ((kind == t) & (y == 1))], y[good | ((kind == t) & (y == 1))]) for t in sorted(set(types)) if t != 'good'}
