@@ -92,14 +92,15 @@ class MainTest {
 		Run r = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "dense",
 				"--iterations", "2", "--width", "8", "--descriptor-dim", "16", "--grid", "6", "--crops", "2", "--mining", "hardest", "--warmup", "1",
 				"--flips", "--turns", "--shift", "2", "--scale", "0.1", "--brightness", "0.1", "--contrast", "0.1", "--gamma", "0.1", "--blur", "0.5", "--noise", "0.05",
-				"--checkpoint-every", "1", "--cpu");
+				"--synthetic-defects", "0.5", "--checkpoint-every", "1", "--cpu");
 		assertEquals(0, r.code(), r.err());
 		assertTrue(r.out().contains("dense mode"), r.out());
 		assertEquals(17, io.github.stad.engine.files.TeacherFile.load(out).architecture().patchSize());
 		try (ZipFile zip = new ZipFile(out.toFile())) {
 			// Gson escapes the equals signs of the settings' text.
 			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), StandardCharsets.UTF_8).replace("\\u003d", "=");
-			assertTrue(header.contains("grid=6") && header.contains("mining=HARDEST") && header.contains("turns=true") && header.contains("maxShift=2"), header);
+			assertTrue(header.contains("grid=6") && header.contains("mining=HARDEST") && header.contains("turns=true") && header.contains("maxShift=2")
+					&& header.contains("syntheticDefects=0.5"), header);
 		}
 		Run patch = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("patch-p17.zip").toString(),
 				"--mode", "patch", "--iterations", "1", "--batch", "4", "--width", "8", "--descriptor-dim", "16", "--cpu");
@@ -111,6 +112,11 @@ class MainTest {
 		Run badMining = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("bad.zip").toString(),
 				"--mining", "softest");
 		assertEquals(2, badMining.code());
+		Run badDefects = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("bad.zip").toString(),
+				"--mode", "dense", "--synthetic-defects", "-1");
+		assertNotEquals(0, badDefects.code());
+		assertTrue(badDefects.err().contains("synthetic-defect weight"), badDefects.err());
+		assertFalse(Files.exists(dir.resolve("bad.zip")));
 	}
 
 	@Test
