@@ -126,36 +126,16 @@ public final class CropPairSampler {
 	 */
 	public Defects defects(Batch batch, long seed, long step) {
 		SplittableRandom stepRandom = new SplittableRandom((seed * 0x9E3779B97F4A7C15L + step) ^ 0x2545F4914F6CDD1DL);
-		int n = inputSize, g = grid, s = stride, plane = n * n, per = channels * plane, crops = batch.crops();
-		float[] out = batch.anchors().clone(), content = new float[per], alpha = new float[plane];
+		int n = inputSize, plane = n * n, per = channels * plane;
+		float[] out = batch.anchors().clone(), content = new float[per];
 		boolean[] altered = new boolean[batch.pointsPerSide()];
-		int side = Math.max(3, receptiveField / 2), offset = (receptiveField - side) / 2;
-		double needed = Math.max(2, 0.02 * side * side);
-		for (int b = 0; b < crops; b++) {
+		for (int b = 0; b < batch.crops(); b++) {
 			SplittableRandom r = stepRandom.split();
-			java.util.Arrays.fill(alpha, 0);
-			double cx = r.nextDouble(n), cy = r.nextDouble(n), theta = r.nextDouble(Math.PI);
-			double ct = Math.cos(theta), st = Math.sin(theta);
-			boolean line = r.nextBoolean();
-			double ra = r.nextDouble(1.5, Math.max(2, receptiveField / 3.0)), rb = r.nextDouble(1.5, ra + 1e-9);
-			double length = r.nextDouble(receptiveField / 4.0, receptiveField), width = r.nextDouble(1, 3);
-			for (int v = 0; v < n; v++) {
-				for (int u = 0; u < n; u++) {
-					double du = u - cx, dv = v - cy, along = du * ct + dv * st, across = -du * st + dv * ct, a;
-					if (line) {
-						double beyond = Math.max(0, Math.abs(along) - length / 2);
-						a = width / 2 + 0.5 - Math.hypot(beyond, across);
-					} else {
-						a = (1 - Math.hypot(along / ra, across / rb)) * rb + 0.5;
-					}
-					alpha[v * n + u] = (float) Math.max(0, Math.min(1, a));
-				}
-			}
+			float[] alpha = defectShape(r);
 			int kind = r.nextInt(4);
-			int o = b * per;
 			if (kind == 0) {
 				FloatImage other = images.get(r.nextInt(images.size()));
-				PaddedCrops.window(other, r.nextInt(Math.max(1, other.width() - n + 1)), r.nextInt(Math.max(1, other.height() - n + 1)), n, n, content, 0);
+				PaddedCrops.window(other, r.nextInt(other.width() - n + 1), r.nextInt(other.height() - n + 1), n, n, content, 0);
 				normalisation.applyInPlace(content, 0, plane);
 			}
 			boolean matchStatistics = r.nextBoolean();
@@ -163,48 +143,79 @@ public final class CropPairSampler {
 					phase = r.nextDouble(2 * Math.PI), angle = r.nextDouble(Math.PI), amplitude = r.nextDouble(0.5, 1.5) * Math.sqrt(2),
 					level = r.nextDouble(1, 3) * (r.nextBoolean() ? 1 : -1);
 			for (int c = 0; c < channels; c++) {
-				int co = o + c * plane;
-				double sum = 0, sq = 0;
-				for (int k = co; k < co + plane; k++) { sum += out[k]; sq += (double) out[k] * out[k]; }
-				double mean = sum / plane, std = Math.sqrt(Math.max(1e-12, sq / plane - mean * mean));
-				float[] own = content;
-				int cc = c * plane;
+				int co = b * per + c * plane, cc = c * plane;
+				double[] crop = meanAndStd(out, co, plane);
+				double mean = crop[0], std = crop[1];
 				switch (kind) {
 					case 0 -> {
 						if (matchStatistics) {
-							double s2 = 0, q2 = 0;
-							for (int k = cc; k < cc + plane; k++) { s2 += content[k]; q2 += (double) content[k] * content[k]; }
-							double m2 = s2 / plane, d2 = Math.sqrt(Math.max(1e-12, q2 / plane - m2 * m2));
-							for (int k = cc; k < cc + plane; k++) content[k] = (float) (mean + (content[k] - m2) / d2 * std);
+							double[] other = meanAndStd(content, cc, plane);
+							for (int k = cc; k < cc + plane; k++) content[k] = (float) (mean + (content[k] - other[0]) / other[1] * std);
 						}
 					}
 					case 1 -> {
-						System.arraycopy(out, co, own, cc, plane);
-						blur(own, cc, n, sigma);
-						for (int k = cc; k < cc + plane; k++) own[k] += (float) (shift * std);
+						System.arraycopy(out, co, content, cc, plane);
+						blur(content, cc, n, sigma);
+						for (int k = cc; k < cc + plane; k++) content[k] += (float) (shift * std);
 					}
 					case 2 -> {
 						double fx = Math.cos(angle) * 2 * Math.PI / period, fy = Math.sin(angle) * 2 * Math.PI / period;
-						for (int v = 0; v < n; v++) for (int u = 0; u < n; u++) own[cc + v * n + u] = (float) (mean + amplitude * std * Math.sin(u * fx + v * fy + phase));
+						for (int v = 0; v < n; v++) for (int u = 0; u < n; u++) content[cc + v * n + u] = (float) (mean + amplitude * std * Math.sin(u * fx + v * fy + phase));
 					}
-					default -> java.util.Arrays.fill(own, cc, cc + plane, (float) (mean + level * std));
+					default -> java.util.Arrays.fill(content, cc, cc + plane, (float) (mean + level * std));
 				}
-				for (int k = 0; k < plane; k++) out[co + k] += alpha[k] * (own[cc + k] - out[co + k]);
+				for (int k = 0; k < plane; k++) out[co + k] += alpha[k] * (content[cc + k] - out[co + k]);
 			}
-			// Summed-area table of the defect's coverage, for each window's central square.
-			double[] area = new double[(n + 1) * (n + 1)];
-			for (int v = 0; v < n; v++) {
-				for (int u = 0; u < n; u++) area[(v + 1) * (n + 1) + u + 1] = alpha[v * n + u] + area[v * (n + 1) + u + 1] + area[(v + 1) * (n + 1) + u] - area[v * (n + 1) + u];
-			}
-			for (int i = 0; i < g; i++) {
-				for (int j = 0; j < g; j++) {
-					int y0 = s * i + offset, x0 = s * j + offset, y1 = Math.min(n, y0 + side), x1 = Math.min(n, x0 + side);
-					double covered = area[y1 * (n + 1) + x1] - area[y0 * (n + 1) + x1] - area[y1 * (n + 1) + x0] + area[y0 * (n + 1) + x0];
-					altered[(b * g + i) * g + j] = covered >= needed;
-				}
-			}
+			markWindowsThatSee(alpha, altered, b * grid * grid);
 		}
 		return new Defects(out, altered);
+	}
+
+	/** Coverage (0–1, anti-aliased) of one defect over the crop: an ellipse or a line segment at a random place and angle. */
+	private float[] defectShape(SplittableRandom r) {
+		int n = inputSize;
+		float[] alpha = new float[n * n];
+		double cx = r.nextDouble(n), cy = r.nextDouble(n), theta = r.nextDouble(Math.PI);
+		double ct = Math.cos(theta), st = Math.sin(theta);
+		boolean line = r.nextBoolean();
+		double ra = r.nextDouble(1.5, Math.max(2, receptiveField / 3.0)), rb = r.nextDouble(1.5, ra + 1e-9);
+		double length = r.nextDouble(receptiveField / 4.0, receptiveField), width = r.nextDouble(1, 3);
+		for (int v = 0; v < n; v++) {
+			for (int u = 0; u < n; u++) {
+				double du = u - cx, dv = v - cy, along = du * ct + dv * st, across = -du * st + dv * ct;
+				double a = line ? width / 2 + 0.5 - Math.hypot(Math.max(0, Math.abs(along) - length / 2), across) : (1 - Math.hypot(along / ra, across / rb)) * rb + 0.5;
+				alpha[v * n + u] = (float) Math.max(0, Math.min(1, a));
+			}
+		}
+		return alpha;
+	}
+
+	/** Marks the grid points (from {@code first} on, one crop's grid) whose window centre, the central half-side square, the defect covers by at least 2 %. */
+	private void markWindowsThatSee(float[] alpha, boolean[] altered, int first) {
+		int n = inputSize, side = Math.max(3, receptiveField / 2), offset = (receptiveField - side) / 2;
+		double needed = Math.max(2, 0.02 * side * side);
+		double[] area = new double[(n + 1) * (n + 1)]; // summed-area table of the coverage
+		for (int v = 0; v < n; v++) {
+			for (int u = 0; u < n; u++) area[(v + 1) * (n + 1) + u + 1] = alpha[v * n + u] + area[v * (n + 1) + u + 1] + area[(v + 1) * (n + 1) + u] - area[v * (n + 1) + u];
+		}
+		for (int i = 0; i < grid; i++) {
+			for (int j = 0; j < grid; j++) {
+				int y0 = stride * i + offset, x0 = stride * j + offset, y1 = Math.min(n, y0 + side), x1 = Math.min(n, x0 + side);
+				double covered = area[y1 * (n + 1) + x1] - area[y0 * (n + 1) + x1] - area[y1 * (n + 1) + x0] + area[y0 * (n + 1) + x0];
+				altered[first + i * grid + j] = covered >= needed;
+			}
+		}
+	}
+
+	/** Mean and standard deviation (at least 1e-6) of {@code length} values from {@code offset}. */
+	private static double[] meanAndStd(float[] data, int offset, int length) {
+		double sum = 0, sq = 0;
+		for (int k = offset; k < offset + length; k++) {
+			sum += data[k];
+			sq += (double) data[k] * data[k];
+		}
+		double mean = sum / length;
+		return new double[] { mean, Math.sqrt(Math.max(1e-12, sq / length - mean * mean)) };
 	}
 
 	/** Anchor crops with a planted defect each ({@link #defects}), laid out like {@link Batch#anchors()}; per anchor grid point whether it sees the defect. */

@@ -110,6 +110,7 @@ public final class DenseTeacherTrainer {
 				float rate = learningRate(s.optimiser().learningRate(), step, dense.warmup(), planned);
 				adam.setLearningRate(rate);
 				CropPairSampler.Batch batch = sampler.sample(dense.crops(), s.seed(), step);
+				// total, Lk's slot (unused here: the dense trainer refuses λk) holds the synthetic-defect term, Lm, Lc
 				float[] loss = new float[4];
 				int triplets, defectTriplets = 0;
 				try (NDManager sub = manager.newSubManager()) {
@@ -141,7 +142,7 @@ public final class DenseTeacherTrainer {
 							}
 						}
 						if (w.lambdaC() > 0) {
-							NDArray lc = TeacherLosses.compactness(descriptors.get("0:" + batch.pointsPerSide()));
+							NDArray lc = TeacherLosses.compactness(descriptors.get("0:" + points));
 							loss[3] = lc.getFloat();
 							total = total.add(lc.mul(w.lambdaC()));
 						}
