@@ -127,50 +127,53 @@ public final class ResidualMetrics {
 	/** Adds one image's residual second moments (rrᵀ), deviation second moments and residual sums; returns its pixel count. */
 	static long accumulate(ScaleModel scale, FloatImage image, double[] rr, double[] dd, double[] rsum) {
 		int d = scale.architecture().descriptorDim();
-		long n = 0;
-		for (int y0 = 0; y0 < image.height(); y0 += 256) {
-			for (int x0 = 0; x0 < image.width(); x0 += 256) {
-				int tw = Math.min(256, image.width() - x0), th = Math.min(256, image.height() - y0);
-				try (NDManager sub = scale.teacher().manager().newSubManager()) {
-					NDArray[] r = residualAndDeviations(sub, scale, image, x0, y0, tw, th);
-					add(rr, r[0].transpose().matMul(r[0]).toFloatArray());
-					float[] sums = r[0].sum(new int[] { 0 }).toFloatArray();
-					for (int i = 0; i < d; i++) rsum[i] += sums[i];
-					for (int k = 1; k < r.length; k++) add(dd, r[k].transpose().matMul(r[k]).toFloatArray());
-					n += (long) tw * th;
-				}
-			}
-		}
-		return n;
+		forEachTile(scale, image, (sub, r, x0, y0, tw, th) -> {
+			add(rr, r[0].transpose().matMul(r[0]).toFloatArray());
+			float[] sums = r[0].sum(new int[] { 0 }).toFloatArray();
+			for (int i = 0; i < d; i++) rsum[i] += sums[i];
+			for (int k = 1; k < r.length; k++) add(dd, r[k].transpose().matMul(r[k]).toFloatArray());
+		});
+		return (long) image.width() * image.height();
 	}
 
 	/** Per pixel of the image, every term of {@link #TERMS}. */
 	static float[][] terms(ScaleModel scale, FloatImage image, float[] whitenR, float[] whitenD, float[] diagR) {
-		int d = scale.architecture().descriptorDim(), w = image.width(), h = image.height(), m = scale.students().size();
-		float[][] out = new float[TERMS.length][w * h];
-		for (int y0 = 0; y0 < h; y0 += 256) {
-			for (int x0 = 0; x0 < w; x0 += 256) {
-				int tw = Math.min(256, w - x0), th = Math.min(256, h - y0);
+		int d = scale.architecture().descriptorDim(), w = image.width(), m = scale.students().size();
+		float[][] out = new float[TERMS.length][w * image.height()];
+		forEachTile(scale, image, (sub, r, x0, y0, tw, th) -> {
+			NDArray wr = sub.create(whitenR, new Shape(d, d)), wd = sub.create(whitenD, new Shape(d, d)), dr = sub.create(diagR, new Shape(1, d));
+			float[] e = r[0].square().sum(new int[] { 1 }).toFloatArray();
+			float[] eDiag = r[0].square().mul(dr).sum(new int[] { 1 }).toFloatArray();
+			float[] eMaha = r[0].matMul(wr).square().sum(new int[] { 1 }).toFloatArray();
+			NDArray v = null, vMaha = null;
+			for (int k = 1; k <= m; k++) {
+				NDArray a = r[k].square().sum(new int[] { 1 }), b = r[k].matMul(wd).square().sum(new int[] { 1 });
+				v = v == null ? a : v.add(a);
+				vMaha = vMaha == null ? b : vMaha.add(b);
+			}
+			float[][] t = { e, v.div(m).toFloatArray(), eDiag, eMaha, vMaha.div(m).toFloatArray() };
+			for (int k = 0; k < TERMS.length; k++) {
+				for (int y = 0; y < th; y++) System.arraycopy(t[k], y * tw, out[k], (y0 + y) * w + x0, tw);
+			}
+		});
+		return out;
+	}
+
+	/** What is done with one 256² tile's residual and deviations ({@link #residualAndDeviations}), in the tile's own manager. */
+	interface TileVisitor {
+		void visit(NDManager sub, NDArray[] residualAndDeviations, int x0, int y0, int tw, int th);
+	}
+
+	/** The image in 256² tiles, as the product scores it; each tile's arrays are freed after its visit. */
+	static void forEachTile(ScaleModel scale, FloatImage image, TileVisitor visitor) {
+		for (int y0 = 0; y0 < image.height(); y0 += 256) {
+			for (int x0 = 0; x0 < image.width(); x0 += 256) {
+				int tw = Math.min(256, image.width() - x0), th = Math.min(256, image.height() - y0);
 				try (NDManager sub = scale.teacher().manager().newSubManager()) {
-					NDArray[] r = residualAndDeviations(sub, scale, image, x0, y0, tw, th);
-					NDArray wr = sub.create(whitenR, new Shape(d, d)), wd = sub.create(whitenD, new Shape(d, d)), dr = sub.create(diagR, new Shape(1, d));
-					float[] e = r[0].square().sum(new int[] { 1 }).toFloatArray();
-					float[] eDiag = r[0].square().mul(dr).sum(new int[] { 1 }).toFloatArray();
-					float[] eMaha = r[0].matMul(wr).square().sum(new int[] { 1 }).toFloatArray();
-					NDArray v = null, vMaha = null;
-					for (int k = 1; k <= m; k++) {
-						NDArray a = r[k].square().sum(new int[] { 1 }), b = r[k].matMul(wd).square().sum(new int[] { 1 });
-						v = v == null ? a : v.add(a);
-						vMaha = vMaha == null ? b : vMaha.add(b);
-					}
-					float[][] t = { e, v.div(m).toFloatArray(), eDiag, eMaha, vMaha.div(m).toFloatArray() };
-					for (int k = 0; k < TERMS.length; k++) {
-						for (int y = 0; y < th; y++) System.arraycopy(t[k], y * tw, out[k], (y0 + y) * w + x0, tw);
-					}
+					visitor.visit(sub, residualAndDeviations(sub, scale, image, x0, y0, tw, th), x0, y0, tw, th);
 				}
 			}
 		}
-		return out;
 	}
 
 	/** [pixels, d] arrays: the residual mean student − normalised teacher, then each student − mean student. */
