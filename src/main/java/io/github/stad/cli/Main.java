@@ -38,9 +38,10 @@ public final class Main {
 	static final String USAGE = """
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
-			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop 64] [--batch 2]
+			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop PIXELS] [--batch CROPS]
 			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0] [--scale 1] [--cpu] [--overwrite]
-            [--adapt-teacher SHARE (of the time budget, 0 = off) | --adapt-teacher-steps N (per patch size, with --epochs)]
+			            [--adapt-teacher SHARE (of the time budget, 0 = off) | --adapt-teacher-steps N (per patch size, with --epochs)]
+			            (--crop/--batch: student crops and crops per step at every patch size; default 16 of 8² at p = 17, 4 of 32² at p = 33, 65)
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
 			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]

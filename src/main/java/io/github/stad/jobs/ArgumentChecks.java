@@ -5,6 +5,7 @@ import io.github.stad.engine.Memory;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.training.TeacherAdaptation;
+import io.github.stad.engine.training.StudentSchedule;
 import io.github.stad.engine.training.TrainingMemory;
 import io.github.stad.engine.training.TrainingSettings;
 
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public final class ArgumentChecks {
 
-	/** Largest batch of training crops accepted (64× the default); memory is checked as well. */
+	/** Largest batch of training crops accepted (16× the largest default); memory is checked as well. */
 	public static final int MAX_BATCH = 512;
 	/** Largest tile side: a dense pass over 4096² already needs tens of GB at the default width. */
 	public static final int MAX_TILE = 4096;
@@ -115,21 +116,23 @@ public final class ArgumentChecks {
 		count("students", students, 1, ModelBundle.MAX_STUDENTS);
 		if (epochs != 0) count("epochs", epochs, 1, Integer.MAX_VALUE);
 		else positive("time-budget", minutes);
-		count("crop", crop, 1, 8192);
-		count("batch", batch, 1, MAX_BATCH);
+		if (crop != StudentSchedule.PER_PATCH_SIZE) count("crop", crop, 1, 8192);
+		if (batch != StudentSchedule.PER_PATCH_SIZE) count("batch", batch, 1, MAX_BATCH);
 		positive("learning-rate", learningRate);
 		count("width", width, 1, Architecture.MAX_SIZE);
 		count("descriptor-dim", descriptorDim, 1, Architecture.MAX_SIZE);
 		if (fpr != Calibration.IMAGE_LEVEL) rate("fpr", fpr, false);
 	}
 
+	private static Object perPatchSize(int value) { return value == StudentSchedule.PER_PATCH_SIZE ? "default" : value; }
+
 	/** Refuses settings whose training would need more memory than this machine has, with both numbers. */
 	public void trainingMemory(TrainingSettings s) {
 		double needed = TrainingMemory.peakBytes(s, 3);
 		long physical = Memory.physical();
 		if (needed > physical) {
-			throw new IllegalArgumentException("These settings (" + named("students", s.students()) + ", " + named("batch", s.schedule().batchSize()) + ", "
-					+ named("crop", s.schedule().cropSize()) + ", " + named("width", s.network().width()) + ", " + named("tile", s.compute().tileSize())
+			throw new IllegalArgumentException("These settings (" + named("students", s.students()) + ", " + named("batch", perPatchSize(s.schedule().batchSize())) + ", "
+					+ named("crop", perPatchSize(s.schedule().cropSize())) + ", " + named("width", s.network().width()) + ", " + named("tile", s.compute().tileSize())
 					+ ") need about " + Memory.format(needed) + " of memory to train, but this machine has " + Memory.format(physical)
 					+ "; lower the batch, crop, width or tile size");
 		}

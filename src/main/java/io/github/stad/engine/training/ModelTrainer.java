@@ -131,7 +131,8 @@ public final class ModelTrainer {
 					double left = budget.minutes() * 60 - (now - start) / 1e9 - validationEstimate;
 					steps = new StepBudget.Until(now + (long) (Math.max(0, left) / (n - s) * 1e9), clock, MIN_STEPS);
 				} else {
-					steps = new StepBudget.Steps(StudentTrainer.stepsFor(trainSet.size(), settings.schedule().batchSize(), budget.epochs()));
+					int minSide = trainSet.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
+					steps = new StepBudget.Steps(StudentTrainer.stepsFor(targets.get(s).teacher().architecture(), trainSet.size(), minSide, settings.schedule(), budget.epochs()));
 				}
 				long[] seeds = new long[settings.students()];
 				for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
@@ -140,6 +141,7 @@ public final class ModelTrainer {
 				for (int i = 0; i < r.students().size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
 				scales.add(new ScaleModel(targets.get(s), r.students(), sources.get(s)));
 				info.put("steps.p" + p, Integer.toString(r.losses().get(0).length));
+				info.put("crops.p" + p, settings.schedule().batchFor(p) + "x" + settings.schedule().cropFor(p)); // crops per step x crop side
 			}
 
 			// The e/v maps of the validation windows at every scale calibrate the scores and the threshold.

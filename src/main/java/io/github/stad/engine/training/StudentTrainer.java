@@ -82,13 +82,24 @@ final class StudentTrainer {
 		return inside;
 	}
 
+	/** Crop side that defines an epoch's worth of descriptors (see {@link #stepsFor}). */
+	static final int EPOCH_CROP = 64;
+
 	/**
-	 * Optimisation steps for a number of epochs. One epoch takes one random crop from every
-	 * training image, so the budget grows with the number of images, not with their size.
+	 * Optimisation steps for a number of epochs. One epoch trains on as many descriptors as one
+	 * {@value #EPOCH_CROP}² crop of every training image holds (its grid, {@link #gridSize}), however
+	 * they are cut into crops and batches, so the budget grows with the number of images, not with
+	 * their size, and a smaller crop or batch gives more, cheaper steps instead of less training.
+	 * With crops of {@value #EPOCH_CROP}² that is one crop per image, as it always was.
 	 */
-	static int stepsFor(int imageCount, int batch, int epochs) {
-		return (int) Math.max(1, ((long) epochs * imageCount + batch - 1) / batch);
+	static int stepsFor(Architecture arch, int imageCount, int minImageSide, StudentSchedule schedule, int epochs) {
+		int p = arch.patchSize();
+		long perEpoch = (long) imageCount * square(gridSize(arch, EPOCH_CROP, minImageSide));
+		long perStep = (long) schedule.batchFor(p) * square(gridSize(arch, schedule.cropFor(p), minImageSide));
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (epochs * perEpoch + perStep - 1) / perStep));
 	}
+
+	private static long square(int n) { return (long) n * n; }
 
 	/** Fraction of the planned steps over which the learning rate rises linearly from 0 (warm-up). */
 	static final double WARMUP = 0.05;
@@ -106,9 +117,9 @@ final class StudentTrainer {
 		DescriptorNet teacher = target.teacher();
 		Architecture arch = teacher.architecture();
 		int minSide = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
-		int grid = gridSize(arch, settings.cropSize(), minSide);
+		int grid = gridSize(arch, settings.cropFor(arch.patchSize()), minSide);
 		int span = (grid - 1) * arch.outputStride() + 1; // pixels from the first to the last grid point
-		int batch = settings.batchSize();
+		int batch = settings.batchFor(arch.patchSize());
 		int m = seeds.length;
 		SplittableRandom random = new SplittableRandom(seeds[0] ^ 0x5DEECE66DL);
 		List<DescriptorNet> students = new ArrayList<>();

@@ -21,8 +21,9 @@ public final class TrainingMemory {
 			double params = 0;
 			for (long l : DescriptorNet.parameterLengths(a)) params += l;
 			double networks = (s.students() + 1.0) * params * 4 * 4; // weights, gradients, two Adam moments
-			int grid = StudentTrainer.gridSize(a, s.schedule().cropSize(), s.schedule().cropSize());
-			double crop = (double) s.schedule().batchSize() * activations(a, (grid - 1) * a.outputStride() + a.receptiveField()) * 4 * 3;
+			int cropSize = s.schedule().cropFor(p);
+			int grid = StudentTrainer.gridSize(a, cropSize, cropSize);
+			double crop = (double) s.schedule().batchFor(p) * activations(a, (grid - 1) * a.outputStride() + a.receptiveField()) * 4 * 3;
 			int tile = s.compute().tileSize();
 			double dense = activations(a, tile + a.receptiveField()) * 4 * 2;
 			peak = Math.max(peak, networks + Math.max(crop, dense));

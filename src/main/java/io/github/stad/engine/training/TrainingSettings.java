@@ -17,11 +17,11 @@ import java.util.Arrays;
  * The learning rate is 1e-3, not the 1e-4 of reimplementations (METHOD.md: not from the paper): at
  * the short CPU budget below, students at 1e-4 stay far from fitting a decorrelated teacher
  * (docs/benchmarks.md). Training takes a time budget (20 minutes by default) and spends what the
- * teacher statistics and validation leave on student steps of 2 random crops (up to 64², see
- * {@link StudentTrainer#gridSize}), with a warm-up and cosine decay of the learning rate: many small
- * steps fit the students far better in the same time than few large ones (docs/benchmarks.md,
- * "Student fit per minute": 301 steps of 2 × 64² reach a validation error of 61 where 24 steps of
- * 8 × 128² reach 107, at p = 33 in 3 minutes).
+ * teacher statistics and validation leave on student steps, with a warm-up and cosine decay of the
+ * learning rate. A step is many small random crops ({@link StudentSchedule}: 16 of 8² at p = 17,
+ * 4 of 32² at p = 33 and 65): many small steps fit the students far better in the same time than few
+ * large ones, and many small crops better than few larger ones (docs/benchmarks.md, "Student fit per
+ * minute").
  */
 public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, TrainingBudget budget, double thresholdFpr, ComputeSettings compute, long seed,
 		double processingScale, TeacherAdaptation.Settings teacherAdaptation) {
@@ -75,7 +75,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 	public static final class Builder {
 		private int[] patchSizes = { 17, 33, 65 };
 		private int width = Architecture.DEFAULT_WIDTH, descriptorDim = Architecture.DEFAULT_DESCRIPTOR_DIM;
-		private int students = 3, cropSize = 64, batchSize = 2;
+		private int students = 3, cropSize = StudentSchedule.PER_PATCH_SIZE, batchSize = StudentSchedule.PER_PATCH_SIZE;
 		private TrainingBudget budget = TrainingBudget.DEFAULT;
 		private float learningRate = 1e-3f, weightDecay = 1e-5f;
 		// The image level, so normal images like the validation ones are not flagged; 1 % of the pixels of a
@@ -97,6 +97,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		public Builder epochs(int e) { budget = TrainingBudget.ofEpochs(e); return this; }
 		/** A time budget for the whole training instead of a number of epochs. */
 		public Builder timeBudget(double minutes) { budget = TrainingBudget.ofMinutes(minutes); return this; }
+		/** Crops of this side, this many per step, at every patch size ({@link StudentSchedule#PER_PATCH_SIZE}: that size's default). */
 		public Builder crop(int size, int batch) { cropSize = size; batchSize = batch; return this; }
 		public Builder learningRate(float lr) { learningRate = lr; return this; }
 		public Builder weightDecay(float wd) { weightDecay = wd; return this; }
