@@ -3,7 +3,8 @@ package io.github.stad.engine.training;
 /**
  * How long a model trains: a time budget in minutes for the whole training (teacher statistics,
  * student steps and validation; the student steps get what the rest leaves), or a fixed number of
- * epochs of student training (one random crop per training image each; reproducible to the bit on
+ * epochs of student training (each as many descriptors as one 64² crop of every training image,
+ * {@code StudentTrainer.stepsFor}; reproducible to the bit on
  * the CPU). Exactly one of the two is set.
  */
 public record TrainingBudget(int epochs, double minutes) {
