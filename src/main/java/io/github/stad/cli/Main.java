@@ -8,6 +8,7 @@ import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTrainer;
 import io.github.stad.engine.training.ModelTrainer;
+import io.github.stad.engine.training.StudentSchedule;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
@@ -41,7 +42,8 @@ public final class Main {
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop PIXELS] [--batch CROPS]
 			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0] [--scale 1] [--cpu] [--overwrite]
 			            [--adapt-teacher SHARE (of the time budget, 0 = off) | --adapt-teacher-steps N (per patch size, with --epochs)]
-			            (--crop/--batch: student crops and crops per step at every patch size; default 16 of 8² at p = 17, 4 of 32² at p = 33, 65)
+			            (--crop/--batch: student crops and crops per step at every patch size; default 16 of 8² at p = 17, 4 of 32² at p = 33, 65;
+			             one alone keeps the other's default: --crop 64 --batch 2 gives the steps of earlier versions)
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
 			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
@@ -128,6 +130,9 @@ public final class Main {
 				a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()), a.number("learning-rate", d.schedule().optimiser().learningRate()),
 				a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()), a.number("fpr", d.thresholdFpr()));
 		CHECK.tile("tile", a.integer("tile", d.compute().tileSize()));
+		// Not given means each patch size's default (0); given, they must be real sizes: "--crop 0" is an error, not "the default".
+		if (a.optional("crop", null) != null) CHECK.count("crop", a.integer("crop", 0), 1, StudentSchedule.MAX_CROP);
+		if (a.optional("batch", null) != null) CHECK.count("batch", a.integer("batch", 0), 1, ArgumentChecks.MAX_BATCH);
 		TrainingSettings.Builder b = TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
 				.seed(a.integer("seed", (int) d.seed()))
 				.crop(a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()))

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class ArgumentChecks {
 
-	/** Largest batch of training crops accepted (16× the largest default); memory is checked as well. */
+	/** Largest batch of training crops accepted (32× the largest default); memory is checked as well. */
 	public static final int MAX_BATCH = 512;
 	/** Largest tile side: a dense pass over 4096² already needs tens of GB at the default width. */
 	public static final int MAX_TILE = 4096;
@@ -116,7 +116,7 @@ public final class ArgumentChecks {
 		count("students", students, 1, ModelBundle.MAX_STUDENTS);
 		if (epochs != 0) count("epochs", epochs, 1, Integer.MAX_VALUE);
 		else positive("time-budget", minutes);
-		if (crop != StudentSchedule.PER_PATCH_SIZE) count("crop", crop, 1, 8192);
+		if (crop != StudentSchedule.PER_PATCH_SIZE) count("crop", crop, 1, StudentSchedule.MAX_CROP);
 		if (batch != StudentSchedule.PER_PATCH_SIZE) count("batch", batch, 1, MAX_BATCH);
 		positive("learning-rate", learningRate);
 		count("width", width, 1, Architecture.MAX_SIZE);

@@ -317,6 +317,14 @@ class BadInputMatrixTest {
 	}
 
 	@Test
+	void aZeroCropOrBatchIsRefusedNotTakenAsTheDefault() throws IOException {
+		stad(1, List.of("--crop 0", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+				"--crop", "0");
+		stad(1, List.of("--batch 0", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+				"--batch", "0");
+	}
+
+	@Test
 	void aHugeBatchIsRefused() throws IOException {
 		stad(1, List.of("--batch 100000", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
 				"--batch", "100000");

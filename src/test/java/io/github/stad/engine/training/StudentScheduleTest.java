@@ -55,7 +55,7 @@ class StudentScheduleTest {
 	void anEpochIsTheSameNumberOfDescriptorsHoweverTheyAreCut() {
 		for (int p : Architecture.SUPPORTED_PATCH_SIZES) {
 			Architecture a = new Architecture(p, 1, 8, 8);
-			for (int minSide : new int[] { 40, 256 }) {
+			for (int minSide : new int[] { 6, 20, 40, 256 }) {
 				long perEpoch = 30L * square(StudentTrainer.gridSize(a, StudentTrainer.EPOCH_CROP, minSide));
 				for (StudentSchedule s : new StudentSchedule[] { TrainingSettings.defaults().schedule(), schedule(16, 5), schedule(24, 1) }) {
 					long perStep = (long) s.batchFor(p) * square(StudentTrainer.gridSize(a, s.cropFor(p), minSide));
@@ -66,6 +66,18 @@ class StudentScheduleTest {
 				}
 			}
 		}
+	}
+
+	@Test
+	void theDefaultsTakeOneStepPerImageAndEpochAtEveryPatchSize() {
+		// 16 × 8² at p = 17 is 1 024 descriptors, one 64² crop's 32² grid; 4 × 32² at p = 33 (4 × 8²) and p = 65 (4 × 4²) likewise
+		for (int p : Architecture.SUPPORTED_PATCH_SIZES) {
+			assertEquals(90, StudentTrainer.stepsFor(new Architecture(p, 1, 8, 8), 30, 256, TrainingSettings.defaults().schedule(), 3), "p " + p);
+		}
+		assertEquals(1, StudentTrainer.stepsFor(new Architecture(17, 1, 8, 8), 1, 256, schedule(64, 1024), 1), "at least one step");
+		StudentSchedule onlyBatch = schedule(StudentSchedule.PER_PATCH_SIZE, 2);
+		assertEquals(8, onlyBatch.cropFor(17));
+		assertEquals(2, onlyBatch.batchFor(65));
 	}
 
 	private static long square(int n) { return (long) n * n; }
