@@ -126,16 +126,16 @@ public final class Main {
 		int epochCount = epochs == null ? 0 : a.integer("epochs", 0);
 		double budget = minutes == null ? d.budget().minutes() : a.number("time-budget", 0);
 		if (epochs != null && epochCount == 0) epochCount = -1; // "--epochs 0" is an error, not "use the time budget"
+		// Not given means each patch size's default; given, they must be real sizes: "--crop 0" is an error, not "the default".
+		int crop = a.optional("crop", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("crop", a.integer("crop", 0), 1, StudentSchedule.MAX_CROP);
+		int batch = a.optional("batch", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("batch", a.integer("batch", 0), 1, ArgumentChecks.MAX_BATCH);
 		CHECK.training(a.integers("patch-sizes", d.patchSizes()), a.integer("students", d.students()), epochCount, budget,
-				a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()), a.number("learning-rate", d.schedule().optimiser().learningRate()),
+				crop, batch, a.number("learning-rate", d.schedule().optimiser().learningRate()),
 				a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()), a.number("fpr", d.thresholdFpr()));
 		CHECK.tile("tile", a.integer("tile", d.compute().tileSize()));
-		// Not given means each patch size's default (0); given, they must be real sizes: "--crop 0" is an error, not "the default".
-		if (a.optional("crop", null) != null) CHECK.count("crop", a.integer("crop", 0), 1, StudentSchedule.MAX_CROP);
-		if (a.optional("batch", null) != null) CHECK.count("batch", a.integer("batch", 0), 1, ArgumentChecks.MAX_BATCH);
 		TrainingSettings.Builder b = TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
 				.seed(a.integer("seed", (int) d.seed()))
-				.crop(a.integer("crop", d.schedule().cropSize()), a.integer("batch", d.schedule().batchSize()))
+				.crop(crop, batch)
 				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
 				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"))

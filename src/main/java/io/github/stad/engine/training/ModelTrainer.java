@@ -131,8 +131,8 @@ public final class ModelTrainer {
 					double left = budget.minutes() * 60 - (now - start) / 1e9 - validationEstimate;
 					steps = new StepBudget.Until(now + (long) (Math.max(0, left) / (n - s) * 1e9), clock, MIN_STEPS);
 				} else {
-					int minSide = trainSet.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
-					steps = new StepBudget.Steps(StudentTrainer.stepsFor(targets.get(s).teacher().architecture(), trainSet.size(), minSide, settings.schedule(), budget.epochs()));
+					steps = new StepBudget.Steps(StudentTrainer.stepsFor(targets.get(s).teacher().architecture(), trainSet.size(), StudentTrainer.minSide(trainSet),
+							settings.schedule(), budget.epochs()));
 				}
 				long[] seeds = new long[settings.students()];
 				for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;

@@ -101,6 +101,11 @@ final class StudentTrainer {
 
 	private static long square(int n) { return (long) n * n; }
 
+	/** The smallest side of any of the images: it caps every crop's grid ({@link #gridSize}). */
+	static int minSide(List<FloatImage> images) {
+		return images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
+	}
+
 	/** Fraction of the planned steps over which the learning rate rises linearly from 0 (warm-up). */
 	static final double WARMUP = 0.05;
 
@@ -116,7 +121,7 @@ final class StudentTrainer {
 	static Result train(TeacherTarget target, List<FloatImage> images, StudentSchedule settings, StepBudget budget, long[] seeds, Progress progress) {
 		DescriptorNet teacher = target.teacher();
 		Architecture arch = teacher.architecture();
-		int minSide = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
+		int minSide = minSide(images);
 		int grid = gridSize(arch, settings.cropFor(arch.patchSize()), minSide);
 		int span = (grid - 1) * arch.outputStride() + 1; // pixels from the first to the last grid point
 		int batch = settings.batchFor(arch.patchSize());
