@@ -59,6 +59,28 @@ public final class DenseTeacherTrainer {
 	 */
 	public static TeacherTrainer.Result train(List<FloatImage> images, TeacherSettings s, StepBudget budget, TeacherWeights initial, Path checkpoint, Path resumeFrom,
 			Map<String, String> provenance, Progress progress) throws IOException {
+		return train(images, s, budget, initial, checkpoint, resumeFrom, provenance, progress, null);
+	}
+
+	/**
+	 * An extra loss term on the anchors' descriptors, with parameters of its own trained beside the teacher's
+	 * (own Adam, same learning rate): the hook for measuring other self-supervised objectives
+	 * ({@code io.github.stad.bench}). Its parameters are not checkpointed, so a run with one cannot resume.
+	 */
+	public interface AuxiliaryTerm {
+		/** Its trainable parameters, created once in {@code manager}. */
+		List<NDArray> parameters(NDManager manager);
+
+		/** The term for one step; {@code anchors} are the anchor crops' descriptors, rows (crop·G + i)·G + j. */
+		NDArray loss(NDArray anchors, CropPairSampler.Batch batch, long seed, int step);
+
+		float weight();
+	}
+
+	/** The same with an {@link AuxiliaryTerm} (or null). */
+	public static TeacherTrainer.Result train(List<FloatImage> images, TeacherSettings s, StepBudget budget, TeacherWeights initial, Path checkpoint, Path resumeFrom,
+			Map<String, String> provenance, Progress progress, AuxiliaryTerm auxiliary) throws IOException {
+		if (auxiliary != null && resumeFrom != null) throw new IllegalArgumentException("A run with an auxiliary term cannot resume: its parameters are not checkpointed");
 		if (s.losses().lambdaK() > 0) throw new IllegalArgumentException("Distillation (λk > 0) needs --mode patch: the dense trainer has no per-patch input for P");
 		if (s.losses().lambdaM() == 0 && s.losses().lambdaC() == 0) throw new IllegalArgumentException("Dense training needs λm > 0 or λc > 0");
 		int channels = images.get(0).channels();
@@ -99,6 +121,7 @@ public final class DenseTeacherTrainer {
 			teacher.setTrainable(true);
 			Adam adam = new Adam(params, s.optimiser(), manager);
 			if (resumedOptimiser != null) adam.importState(resumedOptimiser, state.iteration);
+			Adam auxiliaryAdam = auxiliary == null ? null : new Adam(auxiliary.parameters(manager), s.optimiser(), manager);
 
 			int n = sampler.inputSize(), p = s.patchSize();
 			TeacherSettings.LossWeights w = s.losses();
@@ -109,6 +132,8 @@ public final class DenseTeacherTrainer {
 				int planned = plan.planned(step);
 				float rate = learningRate(s.optimiser().learningRate(), step, dense.warmup(), planned);
 				adam.setLearningRate(rate);
+				if (auxiliaryAdam != null) auxiliaryAdam.setLearningRate(rate);
+				float auxiliaryLoss = 0;
 				CropPairSampler.Batch batch = sampler.sample(dense.crops(), s.seed(), step);
 				// total, Lk's slot (unused here: the dense trainer refuses λk) holds the synthetic-defect term, Lm, Lc
 				float[] loss = new float[4];
@@ -146,10 +171,16 @@ public final class DenseTeacherTrainer {
 							loss[3] = lc.getFloat();
 							total = total.add(lc.mul(w.lambdaC()));
 						}
+						if (auxiliary != null) {
+							NDArray la = auxiliary.loss(descriptors.get("0:" + points), batch, s.seed(), step);
+							auxiliaryLoss = la.getFloat();
+							total = total.add(la.mul(auxiliary.weight()));
+						}
 						collector.backward(total);
 						loss[0] = total.getFloat();
 					}
 					adam.step();
+					if (auxiliaryAdam != null) auxiliaryAdam.step();
 				}
 				if (!Float.isFinite(loss[0])) throw new IllegalStateException("Teacher training diverged at step " + step + "; lower the learning rate");
 				plan.stepDone();
@@ -157,7 +188,7 @@ public final class DenseTeacherTrainer {
 				state.iteration = step + 1;
 				progress.loss("p=" + p + " teacher", step + 1, loss[0]);
 				progress.update(String.format("p=%d dense teacher: step %d/%s%d, %d triplets, loss %.4f (Lm %.4f, Lc %.4f%s), lr %.2e", p, step + 1, plan.exact() ? "" : "~",
-						plan.planned(step + 1), triplets, loss[0], loss[2], loss[3], defectWeight > 0 ? String.format(", defects %.4f over %d", loss[1], defectTriplets) : "", rate), plan.exact() ? (step + 1.0) / planned : plan.fraction(step + 1));
+						plan.planned(step + 1), triplets, loss[0], loss[2], loss[3], (defectWeight > 0 ? String.format(", defects %.4f over %d", loss[1], defectTriplets) : "") + (auxiliary != null ? String.format(", auxiliary %.4f", auxiliaryLoss) : ""), rate), plan.exact() ? (step + 1.0) / planned : plan.fraction(step + 1));
 				boolean last = plan.exact() && step + 1 == planned;
 				if (checkpoint != null && (last || (s.checkpointEvery() > 0 && (step + 1) % s.checkpointEvery() == 0))) {
 					TeacherCheckpoint.write(checkpoint, arch, teacher.exportWeights(), adam.exportState(), null, state, provenance);
