@@ -65,21 +65,25 @@ public final class PretextAdaptation {
 		TeacherSettings d = TeacherSettings.defaults(p);
 		int grid = args.length > 7 ? Integer.parseInt(args[7]) : d.dense().grid();
 		float defects = args.length > 8 ? Float.parseFloat(args[8]) : 0;
+		// The default augmentation with flips and turns (train-teacher --flips --turns), as in the adaptation rows.
+		TeacherSettings.DenseAugmentation a = d.dense().augmentation();
 		TeacherSettings s = d.toBuilder().iterations(iterations).learningRate(2e-4f).useGpu(false).mode(TeacherSettings.Mode.DENSE)
-				.dense(new TeacherSettings.Dense(grid, 8, TeacherSettings.Mining.SEMI_HARD, d.dense().subset(), 10,
-						new TeacherSettings.DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, true, true, 1, 0, defects)))
+				.dense(new TeacherSettings.Dense(grid, d.dense().crops(), d.dense().mining(), d.dense().subset(), 10,
+						new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), true, true, a.maxShift(), a.scale(), defects)))
 				.build();
 		TeacherWeights start = TeacherFile.defaultTeacher(p, images.get(0).channels());
 		int stride = start.architecture().outputStride();
 		int offset = args.length > 6 ? Integer.parseInt(args[6]) : (int) Math.ceil(0.75 * p / stride);
-		if (offset >= grid) throw new IllegalArgumentException("offset " + offset + " cells needs a grid larger than " + grid);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("experiment", "PretextAdaptation " + kind + " weight " + weight + ", offset " + offset + " cells (" + offset * stride + " px), grid " + grid + ", defects " + defects);
 		provenance.put("data", args[0] + " (" + images.size() + " images)");
 		provenance.put("initialisedFrom", start.source());
 		int dim = start.architecture().descriptorDim();
 		DenseTeacherTrainer.AuxiliaryTerm head = weight == 0 ? null : switch (kind) {
-			case "position" -> new PositionHead(dim, 128, offset, weight);
+			case "position" -> {
+				if (offset >= grid) throw new IllegalArgumentException("offset " + offset + " cells needs a grid larger than " + grid);
+				yield new PositionHead(dim, 128, offset, weight);
+			}
 			case "intensity" -> new IntensityHead(dim, start.architecture().receptiveField(), stride, images.get(0).channels(), weight);
 			default -> throw new IllegalArgumentException("Unknown kind " + kind + ": position or intensity");
 		};

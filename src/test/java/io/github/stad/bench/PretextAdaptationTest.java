@@ -24,11 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The dense trainer's auxiliary-term hook, through the pretext heads of the experiment. */
 class PretextAdaptationTest {
 
-	private static TeacherSettings tiny() {
-		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
-		return TeacherSettings.builder(17).networkSize(8, 16).learningRate(2e-3f).seed(3).iterations(6).useGpu(false).mode(TeacherSettings.Mode.DENSE)
-				.dense(new TeacherSettings.Dense(8, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
-	}
+	private static TeacherSettings tiny() { return DenseTeacherTrainingTest.tiny().toBuilder().iterations(6).build(); }
 
 	@Test
 	void theHeadTrainsBesideTheTeacherAndChangesIt(@TempDir Path dir) throws IOException {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The strided-form teacher trainer: exact crop-pair correspondence, negative mining, schedule, resumption. */
 public class DenseTeacherTrainingTest {
 
-	static TeacherSettings tiny() {
+	public static TeacherSettings tiny() {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
 		return TeacherSettings.builder(17).networkSize(8, 16).learningRate(2e-3f).seed(3).useGpu(false).mode(TeacherSettings.Mode.DENSE)
 				.dense(new TeacherSettings.Dense(8, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
