@@ -1,6 +1,7 @@
 """README picture (docs/images/readme-result.png) from a finished `bin/stad demo`:
-test image, its anomaly map (inferno-like colours, 1st-99.9th percentile) and the overlay.
-Usage: python3 bench/readme_picture.py [DEMO_OUT] [IMAGE_STEM] [OUT_PNG]  (needs Pillow)"""
+per test image a row: the image, its anomaly map (inferno-like colours, 1st-99.9th percentile of that map)
+and the overlay. IMAGE_STEMS is one defect name or several separated by commas (one row each).
+Usage: python3 bench/readme_picture.py [DEMO_OUT] [IMAGE_STEMS] [OUT_PNG]  (needs Pillow)"""
 import sys
 from PIL import Image
 
@@ -18,17 +19,23 @@ def colour(t):
     return ANCHORS[-1][1]
 
 
-image = Image.open(f"sample-images/test/defect/{stem}.png").convert("RGB")
-scores = Image.open(f"{demo}/maps/defect/{stem}.tif")
-values = sorted(scores.getdata())
-lo, hi = values[int(0.01 * (len(values) - 1))], values[int(0.999 * (len(values) - 1))]
-lut = [colour(i / 255) for i in range(256)]
-heat = Image.new("RGB", scores.size)
-heat.putdata([lut[max(0, min(255, int(255 * (v - lo) / (hi - lo + 1e-12))))] for v in scores.getdata()])
-overlay = Image.open(f"{demo}/maps/defect/{stem}_overlay.png").convert("RGB")
+def row(stem):
+    image = Image.open(f"sample-images/test/defect/{stem}.png").convert("RGB")
+    scores = Image.open(f"{demo}/maps/defect/{stem}.tif")
+    values = sorted(scores.getdata())
+    lo, hi = values[int(0.01 * (len(values) - 1))], values[int(0.999 * (len(values) - 1))]
+    lut = [colour(i / 255) for i in range(256)]
+    heat = Image.new("RGB", scores.size)
+    heat.putdata([lut[max(0, min(255, int(255 * (v - lo) / (hi - lo + 1e-12))))] for v in scores.getdata()])
+    overlay = Image.open(f"{demo}/maps/defect/{stem}_overlay.png").convert("RGB")
+    return [image, heat, overlay]
+
+
+stems = stem.split(",")
 side, gap = 256, 16
-canvas = Image.new("RGB", (3 * side + 2 * gap, side), "white")
-for i, im in enumerate([image, heat, overlay]):
-    canvas.paste(im.resize((side, side), Image.NEAREST), (i * (side + gap), 0))
+canvas = Image.new("RGB", (3 * side + 2 * gap, len(stems) * side + (len(stems) - 1) * gap), "white")
+for r, name in enumerate(stems):
+    for i, im in enumerate(row(name)):
+        canvas.paste(im.resize((side, side), Image.NEAREST), (i * (side + gap), r * (side + gap)))
 canvas.save(out)
 print("wrote", out)

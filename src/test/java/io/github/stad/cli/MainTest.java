@@ -255,6 +255,23 @@ class MainTest {
 		assertTrue(r.err().contains("is one of the input images"), r.err());
 	}
 
+	@Test
+	void demoRunsTheWholeWorkflowOnTheSampleImages(@TempDir Path tmp) throws IOException {
+		// one epoch and one patch size keep it short; the defaults (30 epochs, p = 17, 33) are measured in docs/benchmarks.md
+		Path out = tmp.resolve("demo");
+		Run r = stad("demo", "--out", out.toString(), "--epochs", "1", "--patch-sizes", "17", "--cpu");
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("--patch-sizes 17"), r.out());
+		assertTrue(Files.isRegularFile(out.resolve("model.zip")));
+		assertEquals(7, Files.readAllLines(out.resolve("maps/scores.csv")).size(), "a header and the 6 test images");
+		assertTrue(Files.readString(out.resolve("evaluation/metrics.json")).contains("\"images\": 6"));
+
+		r = stad("demo", "--out", tmp.resolve("bad").toString(), "--patch-sizes", "20", "--cpu");
+		assertEquals(1, r.code());
+		assertTrue(r.err().contains("unsupported patch size 20"), r.err());
+		assertFalse(Files.exists(tmp.resolve("bad/model.zip")));
+	}
+
 	/** The lines of an output that are not progress lines ("[ 42%] …"). */
 	private static String results(String out) {
 		return out.lines().filter(l -> !l.startsWith("[")).collect(java.util.stream.Collectors.joining("\n"));
