@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Student-training speed (docs/benchmarks.md). Usage: bench/student_steps.sh [BATCH] [STEPS] [PATCH_SIZES…]
+# Student-training speed (docs/benchmarks.md). Usage: [CROP=128] bench/student_steps.sh [BATCH] [STEPS] [PATCH_SIZES…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 batch="${1:-8}"; steps="${2:-8}"; shift 2 || true
 sizes=("$@"); [ ${#sizes[@]} -eq 0 ] && sizes=(65 33 17)
 mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-exec java -Xmx6g -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.github.stad.engine.training.StudentStepTiming "$batch" "$steps" "${sizes[@]}"
+exec java -Xmx6g -Dcrop="${CROP:-128}" -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.github.stad.engine.training.StudentStepTiming "$batch" "$steps" "${sizes[@]}"

@@ -18,7 +18,7 @@ import java.util.Random;
 /**
  * Student-training speed (docs/benchmarks.md, bench/student_steps.sh): seconds per optimisation step
  * of 3 students (with the teacher's targets) for each p, on 256² noise images with the shipped
- * teachers, after one warm-up run. Usage: StudentStepTiming BATCH STEPS P…
+ * teachers, after one warm-up run. Usage: StudentStepTiming BATCH STEPS P… (crop side: -Dcrop=N, default 128)
  * (In this package because the trainer is package-private.)
  */
 public final class StudentStepTiming {
@@ -41,7 +41,7 @@ public final class StudentStepTiming {
 				float[] mu = new float[d], sigma = new float[d];
 				Arrays.fill(sigma, 1f);
 				TeacherTarget scale = new TeacherTarget(teacher, mu, sigma);
-				StudentSchedule s = TrainingSettings.builder().useGpu(false).crop(128, batch).build().schedule();
+				StudentSchedule s = TrainingSettings.builder().useGpu(false).crop(Integer.getInteger("crop", 128), batch).build().schedule();
 				StudentTrainer.train(scale, images, s, new StepBudget.Steps(1), new long[] { 1, 2, 3 }, (msg, f) -> {}); // warm-up
 				long t0 = System.nanoTime();
 				StudentTrainer.Result res = StudentTrainer.train(scale, images, s, new StepBudget.Steps(steps), new long[] { 1, 2, 3 }, (msg, f) -> {});
