@@ -204,7 +204,7 @@ public class DistillationTest {
 	 * A target folder as bench/distill/targets.py writes it: stride-4 maps of each photograph, feature (i, j)
 	 * from {@code feature(centreRow, centreColumn)} or, when null, the 4×4 block's mean and gradients.
 	 */
-	static void writeTargets(Path dir, List<FloatImage> photos, int channels, BiFunction<Double, Double, float[]> feature, float[] mean, float[] std) throws IOException {
+	public static void writeTargets(Path dir, List<FloatImage> photos, int channels, BiFunction<Double, Double, float[]> feature, float[] mean, float[] std) throws IOException {
 		for (FloatImage p : photos) {
 			int h = p.height() / 4, w = p.width() / 4;
 			short[] values = new short[channels * h * w];
