@@ -128,7 +128,7 @@ public final class TeacherThroughput {
 					Shape shape = new Shape(b.crops(), 1, n, n);
 					NDArray all = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(net.strided(sub.create(b.anchors(), shape)), net.strided(sub.create(b.positives(), shape))))
 							.transpose(0, 2, 3, 1).reshape(-1, d);
-					DenseObjective.Triplets t = DenseObjective.mine(all, b, p, TeacherSettings.Mining.HARDEST, 1, new java.util.SplittableRandom(0));
+					DenseObjective.Triplets t = DenseObjective.mine(all, b, p, hardest(), new java.util.SplittableRandom(0));
 					NDArray an = all.get(sub.create(t.anchors())), pos = all.get(sub.create(t.positives())), neg = all.get(sub.create(t.negatives()));
 					hard += io.github.stad.engine.teacher.TeacherLosses.tripletAccuracy(an, pos, neg) * t.anchors().length;
 					count += t.anchors().length;
@@ -156,5 +156,11 @@ public final class TeacherThroughput {
 			}
 			return new double[] { accuracy, hard / count, trace * trace / frobenius };
 		}
+	}
+
+	/** The default dense settings with the hardest negative of all candidates. */
+	private static TeacherSettings.Dense hardest() {
+		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
+		return new TeacherSettings.Dense(d.grid(), d.crops(), TeacherSettings.Mining.HARDEST, 1, d.warmup(), d.augmentation());
 	}
 }

@@ -107,7 +107,7 @@ public class DenseObjective implements TeacherObjective {
 		NDArray all = out.transpose(0, 2, 3, 1).reshape(-1, arch.descriptorDim());
 		int points = batch.pointsPerSide();
 		NDArray descriptors = defects == null ? all : all.get("0:" + 2 * points);
-		Triplets t = mine(descriptors.stopGradient(), batch, s.patchSize(), dense.mining(), dense.subset(), new SplittableRandom(s.seed() * 31 + step));
+		Triplets t = mine(descriptors.stopGradient(), batch, s.patchSize(), dense, new SplittableRandom(s.seed() * 31 + step));
 		NDArray total = sub.zeros(new Shape());
 		if (w.lambdaM() > 0 && t.anchors().length > 0) {
 			NDArray lm = TeacherLosses.triplet(rows(descriptors, t.anchors()), rows(descriptors, t.positives()), rows(descriptors, t.negatives()), w.margin());
@@ -174,71 +174,87 @@ public class DenseObjective implements TeacherObjective {
 	 * the batch (anchor and positive crops) except those of the same photograph whose window centre lies
 	 * within p/2 pixels of the anchor's: those show (partly) the same structure. Anchors without any
 	 * candidate are dropped. Runs on detached descriptors: the choice itself is not differentiated.
+	 * {@code dense} gives the mining rule and its subset.
 	 */
-	public static Triplets mine(NDArray descriptors, CropPairSampler.Batch batch, int patchSize, TeacherSettings.Mining mining, float subset, SplittableRandom random) {
-		int points = batch.pointsPerSide(), candidates = 2 * points;
+	public static Triplets mine(NDArray descriptors, CropPairSampler.Batch batch, int patchSize, TeacherSettings.Dense dense, SplittableRandom random) {
+		int points = batch.pointsPerSide(), count = 0;
 		int[] anchorIndex = new int[points];
-		int count = 0;
 		for (int k = 0; k < points; k++) if (batch.positiveOf()[k] >= 0) anchorIndex[count++] = k;
 		anchorIndex = Arrays.copyOf(anchorIndex, count);
-		long[] anchors = new long[count], positives = new long[count], negatives = new long[count];
-		boolean[] found = new boolean[count];
-		NDManager m = descriptors.getManager();
-		float radius2 = patchSize * patchSize / 4f;
-		try (NDManager scratch = m.newSubManager()) {
-			NDArray all = descriptors;
-			NDArray squares = all.square().sum(new int[] { 1 }).reshape(1, candidates);
-			NDArray imageC = scratch.create(batch.image()).reshape(1, candidates), xC = scratch.create(batch.x()).reshape(1, candidates),
-					yC = scratch.create(batch.y()).reshape(1, candidates);
+		Picked picked = new Picked(count);
+		try (NDManager scratch = descriptors.getManager().newSubManager()) {
+			Candidates candidates = new Candidates(descriptors, batch, scratch);
 			for (int from = 0; from < count; from += MINING_BLOCK) {
-				int size = Math.min(MINING_BLOCK, count - from);
-				int[] rowsA = Arrays.copyOfRange(anchorIndex, from, from + size), rowsP = new int[size];
-				int[] imageA = new int[size];
-				float[] xA = new float[size], yA = new float[size];
-				for (int k = 0; k < size; k++) {
-					rowsP[k] = batch.positiveOf()[rowsA[k]];
-					imageA[k] = batch.image()[rowsA[k]];
-					xA[k] = batch.x()[rowsA[k]];
-					yA[k] = batch.y()[rowsA[k]];
-				}
-				try (NDManager block = scratch.newSubManager()) {
-					NDArray a = rows(all, rowsA, block);
-					NDArray distance = a.square().sum(new int[] { 1 }, true).add(squares).sub(a.matMul(all.transpose()).mul(2));
-					NDArray dx = block.create(xA).reshape(size, 1).sub(xC), dy = block.create(yA).reshape(size, 1).sub(yC);
-					NDArray near = block.create(imageA).reshape(size, 1).eq(imageC).logicalAnd(dx.square().add(dy.square()).lt(radius2));
-					distance = distance.add(near.toType(DataType.FLOAT32, false).mul(EXCLUDED));
-					if (mining == TeacherSettings.Mining.SUBSET) {
-						float[] dropped = new float[candidates];
-						for (int c = 0; c < candidates; c++) if (random.nextDouble() >= subset) dropped[c] = EXCLUDED;
-						distance = distance.add(block.create(dropped).reshape(1, candidates));
-					}
-					NDArray hardest = distance.argMin(1), choice = hardest;
-					if (mining == TeacherSettings.Mining.SEMI_HARD) {
-						NDArray positive = a.sub(rows(all, rowsP, block)).square().sum(new int[] { 1 }, true);
-						NDArray semi = distance.add(distance.lte(positive).toType(DataType.FLOAT32, false).mul(EXCLUDED));
-						// Where no candidate is farther than the positive, fall back to the hardest.
-						choice = NDArrays.where(semi.min(new int[] { 1 }).lt(EXCLUDED / 2), semi.argMin(1), hardest);
-					}
-					long[] picked = choice.toType(DataType.INT64, false).toLongArray();
-					float[] best = distance.min(new int[] { 1 }).toFloatArray();
-					for (int k = 0; k < size; k++) {
-						anchors[from + k] = rowsA[k];
-						positives[from + k] = rowsP[k];
-						negatives[from + k] = picked[k];
-						found[from + k] = best[k] < EXCLUDED / 2;
-					}
-				}
+				int[] rowsA = Arrays.copyOfRange(anchorIndex, from, Math.min(count, from + MINING_BLOCK));
+				mineBlock(candidates, rowsA, from, patchSize * patchSize / 4f, dense, random, picked);
 			}
 		}
-		int kept = 0;
-		for (int k = 0; k < count; k++) {
-			if (!found[k]) continue;
-			anchors[kept] = anchors[k];
-			positives[kept] = positives[k];
-			negatives[kept] = negatives[k];
-			kept++;
+		return picked.kept();
+	}
+
+	/** Every grid point of a batch as a candidate negative: descriptors, their squared norms, photographs and places. */
+	private record Candidates(NDArray all, NDArray squares, NDArray image, NDArray x, NDArray y, CropPairSampler.Batch batch) {
+		Candidates(NDArray all, CropPairSampler.Batch batch, NDManager scratch) {
+			this(all, all.square().sum(new int[] { 1 }).reshape(1, 2L * batch.pointsPerSide()), scratch.create(batch.image()).reshape(1, 2L * batch.pointsPerSide()),
+					scratch.create(batch.x()).reshape(1, 2L * batch.pointsPerSide()), scratch.create(batch.y()).reshape(1, 2L * batch.pointsPerSide()), batch);
 		}
-		return new Triplets(Arrays.copyOf(anchors, kept), Arrays.copyOf(positives, kept), Arrays.copyOf(negatives, kept));
+	}
+
+	/** The triplets found so far, by anchor; those without a candidate are dropped at the end. */
+	private record Picked(long[] anchors, long[] positives, long[] negatives, boolean[] found) {
+		Picked(int count) { this(new long[count], new long[count], new long[count], new boolean[count]); }
+
+		Triplets kept() {
+			int kept = 0;
+			for (int k = 0; k < anchors.length; k++) {
+				if (!found[k]) continue;
+				anchors[kept] = anchors[k];
+				positives[kept] = positives[k];
+				negatives[kept] = negatives[k];
+				kept++;
+			}
+			return new Triplets(Arrays.copyOf(anchors, kept), Arrays.copyOf(positives, kept), Arrays.copyOf(negatives, kept));
+		}
+	}
+
+	/** Negatives for the anchors {@code rowsA} (rows from..from + size of the result), in one block of the distance matrix. */
+	private static void mineBlock(Candidates c, int[] rowsA, int from, float radius2, TeacherSettings.Dense dense, SplittableRandom random, Picked out) {
+		int size = rowsA.length, candidates = 2 * c.batch().pointsPerSide();
+		int[] rowsP = new int[size], imageA = new int[size];
+		float[] xA = new float[size], yA = new float[size];
+		for (int k = 0; k < size; k++) {
+			rowsP[k] = c.batch().positiveOf()[rowsA[k]];
+			imageA[k] = c.batch().image()[rowsA[k]];
+			xA[k] = c.batch().x()[rowsA[k]];
+			yA[k] = c.batch().y()[rowsA[k]];
+		}
+		try (NDManager block = c.all().getManager().newSubManager()) {
+			NDArray a = rows(c.all(), rowsA, block);
+			NDArray distance = a.square().sum(new int[] { 1 }, true).add(c.squares()).sub(a.matMul(c.all().transpose()).mul(2));
+			NDArray dx = block.create(xA).reshape(size, 1).sub(c.x()), dy = block.create(yA).reshape(size, 1).sub(c.y());
+			NDArray near = block.create(imageA).reshape(size, 1).eq(c.image()).logicalAnd(dx.square().add(dy.square()).lt(radius2));
+			distance = distance.add(near.toType(DataType.FLOAT32, false).mul(EXCLUDED));
+			if (dense.mining() == TeacherSettings.Mining.SUBSET) {
+				float[] dropped = new float[candidates];
+				for (int k = 0; k < candidates; k++) if (random.nextDouble() >= dense.subset()) dropped[k] = EXCLUDED;
+				distance = distance.add(block.create(dropped).reshape(1, candidates));
+			}
+			NDArray hardest = distance.argMin(1), choice = hardest;
+			if (dense.mining() == TeacherSettings.Mining.SEMI_HARD) {
+				NDArray positive = a.sub(rows(c.all(), rowsP, block)).square().sum(new int[] { 1 }, true);
+				NDArray semi = distance.add(distance.lte(positive).toType(DataType.FLOAT32, false).mul(EXCLUDED));
+				// Where no candidate is farther than the positive, fall back to the hardest.
+				choice = NDArrays.where(semi.min(new int[] { 1 }).lt(EXCLUDED / 2), semi.argMin(1), hardest);
+			}
+			long[] picked = choice.toType(DataType.INT64, false).toLongArray();
+			float[] best = distance.min(new int[] { 1 }).toFloatArray();
+			for (int k = 0; k < size; k++) {
+				out.anchors()[from + k] = rowsA[k];
+				out.positives()[from + k] = rowsP[k];
+				out.negatives()[from + k] = picked[k];
+				out.found()[from + k] = best[k] < EXCLUDED / 2;
+			}
+		}
 	}
 
 	private static NDArray rows(NDArray matrix, long[] rows) {

@@ -36,6 +36,12 @@ public class DenseTeacherTrainingTest {
 				.dense(new TeacherSettings.Dense(8, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
 	}
 
+	/** Dense settings that differ from the defaults in the mining rule only. */
+	public static TeacherSettings.Dense miningOnly(TeacherSettings.Mining mining, float subset) {
+		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
+		return new TeacherSettings.Dense(d.grid(), d.crops(), mining, subset, d.warmup(), d.augmentation());
+	}
+
 	public static List<FloatImage> noise(int count, int size, int channels, long seed) {
 		Random random = new Random(seed);
 		List<FloatImage> images = new java.util.ArrayList<>();
@@ -133,7 +139,7 @@ public class DenseTeacherTrainingTest {
 		Random random = new Random(2);
 		for (int k = 0; k < values.length; k++) values[k] = (float) random.nextGaussian();
 		try (NDManager m = TeacherTrainingTest.manager()) {
-			DenseObjective.Triplets t = DenseObjective.mine(m.create(values, new Shape(rows, d)), b, 17, mining, 0.25f, new SplittableRandom(4));
+			DenseObjective.Triplets t = DenseObjective.mine(m.create(values, new Shape(rows, d)), b, 17, miningOnly(mining, 0.25f), new SplittableRandom(4));
 			assertTrue(t.anchors().length > b.pointsPerSide() / 2);
 			for (int k = 0; k < t.anchors().length; k++) {
 				int a = (int) t.anchors()[k], neg = (int) t.negatives()[k];
