@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/out/train256}"
-mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-java -Djava.awt.headless=true -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.github.stad.bench.MagneticTileSubset ../shared/data/magnetic-tile/split.csv "$out/data" 256x256 12 10 1000
+bench/run_java.sh io.github.stad.bench.MagneticTileSubset ../shared/data/magnetic-tile/split.csv "$out/data" 256x256 12 10 1000
 /usr/bin/time -v bin/stad train --normal "$out/data/split.csv:train" --validation "$out/data/split.csv:val" --out "$out/model.zip" --cpu \
   2> "$out/train.time" | tee "$out/train.log"
 grep -E "Elapsed|Maximum resident" "$out/train.time"
