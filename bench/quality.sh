@@ -30,7 +30,7 @@
 # for the three p) plus the teacher statistics (≈ 5 s per image): about 9 min more. About 40 min in
 # all, quiet. The test set gets most of the time because the measurement noise is there (even so,
 # 4 images per type is thin: compare runs on the overall numbers, read per-type ones as coarse).
-# Under load it stretches: the baseline run (docs/benchmarks.md) shared the 2 cores with a load
+# Under load it stretches: the first baseline run (docs/experiments.md) shared the 2 cores with a load
 # average of 4-17 and took 97 min (train 49, evaluate 48).
 #
 # Probe: bench/quality.sh probe [TEACHER...] (default "shipped random raw"; a teacher .zip, or

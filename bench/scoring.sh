@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scoring speed (docs/benchmarks.md, "Scoring speed: ceiling and PyTorch side by side").
+# Scoring speed (docs/benchmarks.md, "Scoring speed").
 #   bench/scoring.sh [PATCH_SIZES [CHANNELS]]        e.g. bench/scoring.sh 17,33,65
 # In one JVM: the ceiling (best GFLOP/s of plain convolutions of the networks' dominant shapes on
 # 1×C×CEILING_SIZE² and of the largest ones the dense passes run on a 256² tile, phase batches included,

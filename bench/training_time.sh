@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Default training time for 50 images of 256² (docs/benchmarks.md): magnetic-tile train images
+# Default training time for 50 images of 256² (docs/benchmarks.md, "Memory"; docs/experiments.md): magnetic-tile train images
 # resized to 256×256 (every 12th: 50 images; every 10th val: 10 images), default settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
