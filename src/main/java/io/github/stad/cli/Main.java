@@ -45,7 +45,7 @@ public final class Main {
 			            (--crop/--batch: student crops and crops per step at every patch size; default 16 of 8² at p = 17, 4 of 32² at p = 33, 65;
 			             one alone keeps the other's default: --crop 64 --batch 2 gives the steps of earlier versions)
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
-			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
+			  merge-scores DIR [--shards N] [--overwrite]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--learning-rate 2e-4] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
@@ -207,11 +207,12 @@ public final class Main {
 	/** {@code merge-scores DIR [--shards N]}: the folder is the one positional argument. */
 	private static void mergeScores(List<String> rest, PrintStream out) throws IOException {
 		if (rest.isEmpty() || rest.get(0).startsWith("--")) throw new Args.UsageException("merge-scores needs the output folder of the shards: merge-scores DIR");
-		Args a = new Args(rest.subList(1, rest.size()), Set.of());
+		Args a = new Args(rest.subList(1, rest.size()), Set.of("overwrite"));
 		int n = a.integer("shards", 0);
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite"));
 		a.rejectUnknown();
 		if (n < 0) throw new Args.UsageException("--shards must be at least 1, got " + n);
-		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n);
+		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n, guard);
 		out.println("Wrote " + m.scoresCsv() + ": " + m.images() + " image(s) from " + m.shards() + " shard(s)");
 	}
 

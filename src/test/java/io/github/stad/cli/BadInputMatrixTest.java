@@ -192,6 +192,17 @@ class BadInputMatrixTest {
 	}
 
 	@Test
+	void mergeScoresKeepsTheUsersScoresCsvUnlessOverwrite() throws IOException {
+		Path out = folder("merge-users-csv");
+		Files.writeString(out.resolve("scores.csv"), "my,own\n1,2\n");
+		for (String k : List.of("1/2", "2/2")) assertEquals(0, raw(score(good, out, "--shard", k)).code(), k);
+		stad(1, List.of(out.resolve("scores.csv").toString(), "already exists", "--overwrite"), "merge-scores", out.toString(), "--shards", "2");
+		Run r = raw("merge-scores", out.toString(), "--overwrite"); // a flag, not "--overwrite needs a value"
+		assertEquals(0, r.code(), r.err());
+		assertTrue(csv(out.resolve("scores.csv")).startsWith("image,"), "with --overwrite the merge replaces it");
+	}
+
+	@Test
 	void retrainingOntoAnExistingModelNeedsOverwrite() throws IOException {
 		Path existing = folder("retrain").resolve("model.zip");
 		Files.copy(model, existing);
