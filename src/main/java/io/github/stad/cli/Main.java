@@ -212,7 +212,7 @@ public final class Main {
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite"));
 		a.rejectUnknown();
 		if (n < 0) throw new Args.UsageException("--shards must be at least 1, got " + n);
-		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n, guard);
+		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n, guard, out::println);
 		out.println("Wrote " + m.scoresCsv() + ": " + m.images() + " image(s) from " + m.shards() + " shard(s)");
 	}
 

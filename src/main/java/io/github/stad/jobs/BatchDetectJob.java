@@ -1,6 +1,7 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.regions.Regions;
@@ -89,9 +90,18 @@ public final class BatchDetectJob {
 	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Shard shard,
 			Progress progress) throws IOException {
 		checkOutputs(inputs, outDir, options, guard, shard);
-		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		Files.createDirectories(outDir);
 		Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
+		// the table's lock stands for the run's outputs: a second run into this folder (or of this shard) is refused
+		try (OutputLock lock = OutputLock.acquire(csv, "the results in", progress::log)) {
+			checkOutputs(inputs, outDir, options, guard, shard); // again under the lock: a run that finished meanwhile left files
+			return scoreAll(model, inputs, outDir, csv, options, shard, progress);
+		}
+	}
+
+	private static List<ResultRows.ImageRow> scoreAll(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Path csv, Options options, Shard shard,
+			Progress progress) throws IOException {
+		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		List<Integer> positions = shard.isAll() ? null : shard.select(inputs);
 		List<ImageEntry> mine = mine(inputs, shard);
 		if (positions != null) ScoreShards.startShard(outDir, shard);

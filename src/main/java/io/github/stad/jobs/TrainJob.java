@@ -2,6 +2,7 @@ package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.training.ModelTrainer;
@@ -9,6 +10,7 @@ import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +54,15 @@ public final class TrainJob {
 	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
 		guard.checkFileAndFolder(out);
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		try (OutputLock lock = OutputLock.acquire(out, "the model file", progress::log)) {
+			guard.checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
+			return trainAndSave(normal, normalName, validation, validationName, out, settings, teachers, progress);
+		}
+	}
+
+	private static ModelTrainer.Outcome trainAndSave(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
+			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
 		warnAboutConstantImages(validation, progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("normalData", normalName);

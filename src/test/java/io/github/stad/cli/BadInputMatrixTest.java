@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.stad.engine.files.OutputLock;
+import io.github.stad.testutil.LockHolder;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -515,6 +517,50 @@ class BadInputMatrixTest {
 		Run r = stad(0, List.of("usage: stad", "score     --model"), "score", "--help");
 		assertFalse(r.err().contains("needs a value"), r.err());
 		stad(0, List.of("usage: stad"), "train", "-h");
+	}
+
+	// ------------------------------------------------------------------ 7. concurrent writers (issue 34): a second real JVM holds the lock
+
+	@Test
+	void aSecondTrainingOntoAModelBeingWrittenIsRefusedWithTheOtherRun() throws Exception {
+		Path out = folder("locked-train").resolve("model.zip");
+		Process other = LockHolder.start(out);
+		try {
+			stad(1, List.of(out.toString(), "Another run is writing", "pid " + other.pid(), "wait for it"), train(normal(), validation(), out));
+			assertFalse(Files.exists(out), "nothing written");
+		} finally {
+			other.getOutputStream().close();
+			assertTrue(other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+		}
+		assertFalse(Files.exists(OutputLock.fileFor(out)), "the other run removed its lock when it ended");
+	}
+
+	@Test
+	void aSecondScoreIntoAFolderBeingWrittenIsRefusedWithTheOtherRun() throws Exception {
+		Path out = folder("locked-score");
+		Process other = LockHolder.start(out.resolve("scores.csv"));
+		try {
+			stad(1, List.of(out.resolve("scores.csv").toString(), "Another run is writing", "pid " + other.pid()), score(good, out));
+			stad(1, List.of("Another run is writing", "pid " + other.pid()), score(good, out, "--overwrite"));
+			assertFalse(Files.exists(out.resolve("a.tif")), "nothing written");
+		} finally {
+			other.getOutputStream().close();
+			other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void theLockOfAKilledRunIsTakenOverWithAWarning() throws Exception {
+		Path out = folder("killed-train").resolve("model.zip");
+		Process other = LockHolder.start(out);
+		other.destroyForcibly(); // kill -9: no shutdown hook, the lock stays behind
+		assertTrue(other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+		assertTrue(Files.exists(OutputLock.fileFor(out)));
+		Run r = raw(train(normal(), validation(), out));
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("WARNING") && r.out().contains("a run that is gone (pid " + other.pid()), r.out());
+		assertTrue(Files.isRegularFile(out));
+		assertFalse(Files.exists(OutputLock.fileFor(out)), "released after the run");
 	}
 
 	// ------------------------------------------------------------------ cases that already passed: kept passing
