@@ -3,6 +3,7 @@ package io.github.stad.cli;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.TeacherSettings;
@@ -63,7 +64,7 @@ public final class Main {
 		System.exit(run(argv, System.out, System.err));
 	}
 
-	/** @return the process exit code: 0 done, 1 failed, 2 usage error, 3 cancelled */
+	/** @return the process exit code: 0 done, 1 failed (bad input), 2 usage error, 3 cancelled, 4 an output could not be written */
 	static int run(String[] argv, PrintStream out, PrintStream err) {
 		if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
 			out.print(USAGE);
@@ -86,7 +87,7 @@ public final class Main {
 				case "demo" -> demo(new Args(rest, Set.of("cpu", "overwrite")), out, err);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
 			}
-			return 0;
+			return finished(out, err);
 		} catch (Args.UsageException e) {
 			err.println("stad: " + e.getMessage());
 			err.print(USAGE);
@@ -98,6 +99,9 @@ public final class Main {
 			err.println("stad: error: " + e.getInput() + " is not a usable file name here (" + e.getReason() + ")"
 					+ (System.getProperty("sun.jnu.encoding", "").toUpperCase(java.util.Locale.ROOT).contains("UTF") ? "" : "; names with accents need a UTF-8 locale: run with LANG=C.UTF-8"));
 			return 1;
+		} catch (WriteFailedException e) {
+			err.println("stad: error: " + oneLine(e));
+			return WRITE_FAILED;
 		} catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
 			err.println("stad: error: " + oneLine(e));
 			return 1;
@@ -107,6 +111,16 @@ public final class Main {
 					: "unexpected " + e.getClass().getSimpleName() + ": " + oneLine(e) + " (please report this)"));
 			return 1;
 		}
+	}
+
+	/** Exit code of a run whose outputs (files or standard output) could not all be written. */
+	static final int WRITE_FAILED = 4;
+
+	/** 0, unless what was printed was lost (`info > /dev/full`): that output is the result, so losing it fails the run. */
+	private static int finished(PrintStream out, PrintStream err) {
+		if (!out.checkError()) return 0;
+		err.println("stad: error: the output could not be written to standard output (disk full or closed pipe?)");
+		return WRITE_FAILED;
 	}
 
 	private static String oneLine(Throwable e) {
@@ -190,8 +204,13 @@ public final class Main {
 			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, guard, shard, progress);
 			long flagged = rows.stream().filter(ResultRows.ImageRow::flagged).count();
 			long failed = rows.stream().filter(ResultRows.ImageRow::failed).count();
+			List<ResultRows.ImageRow> lost = rows.stream().filter(ResultRows.ImageRow::outputLost).toList();
 			Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
 			out.println("Wrote " + csv + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
+			if (!lost.isEmpty()) {
+				throw new WriteFailedException("the outputs of " + lost.size() + " of " + rows.size() + " image(s) could not be written (" + lost.get(0).error()
+						+ "); " + csv.getFileName() + " lists them: fix that and score them again", null);
+			}
 			if (failed > 0 && failed == rows.size()) throw new IllegalArgumentException("no image could be scored (see " + csv + ")");
 		}
 	}

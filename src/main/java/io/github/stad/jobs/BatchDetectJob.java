@@ -1,7 +1,9 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.AtomicFiles;
 import io.github.stad.engine.files.OutputLock;
+import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.regions.Regions;
@@ -122,6 +124,10 @@ public final class BatchDetectJob {
 				rows.sort(ResultRows.BY_SCORE);
 				ResultRows.writeCsv(ResultRows.SCORES, rows, csv); // a shard's CSV without its marker: the merge calls it unfinished
 				throw new Progress.CancelledException("Cancelled after " + rows.size() + " of " + mine.size() + " image(s); " + csv + " lists those done");
+			} catch (WriteFailedException e) {
+				failures++;
+				progress.log("Not written: " + label + ": " + e.getMessage());
+				rows.add(ResultRows.ImageRow.notWritten(label, threshold, e.getMessage()));
 			} catch (IOException | RuntimeException | OutOfMemoryError e) {
 				failures++;
 				String why = why(e);
@@ -154,11 +160,17 @@ public final class BatchDetectJob {
 
 	/** The three per-image outputs. */
 	public static void writeOutputs(FloatImage image, AnomalyModel.Result result, List<Regions.Region> regions, double threshold, Path folder, String stem) throws IOException {
-		Files.createDirectories(folder);
-		MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));
-		double high = Math.max(threshold + 1, result.imageScore());
-		MapWriters.writeOverlayPng(image, result.score().channel(0), threshold, high, folder.resolve(stem + "_overlay.png"));
-		RoiSets.write(RoiSets.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
+		try {
+			Files.createDirectories(folder);
+			MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));
+			double high = Math.max(threshold + 1, result.imageScore());
+			MapWriters.writeOverlayPng(image, result.score().channel(0), threshold, high, folder.resolve(stem + "_overlay.png"));
+			RoiSets.write(RoiSets.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
+		} catch (WriteFailedException e) {
+			throw e;
+		} catch (IOException e) { // e.g. the type subfolder cannot be made: still a write failure, not a bad image
+			throw new WriteFailedException("Cannot write the outputs of " + stem + " into " + folder + ": " + AtomicFiles.reason(e), e);
+		}
 	}
 
 	/** The name of an image in the result rows: its file name, after its type subfolder if it has one. */

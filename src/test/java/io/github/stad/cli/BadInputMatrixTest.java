@@ -80,7 +80,7 @@ class BadInputMatrixTest {
 		assertEquals(expectedCode, r.code(), () -> "exit code of " + String.join(" ", args) + "\n" + r.all());
 		for (String s : mustSay) assertTrue(r.all().contains(s), () -> "the message should say '" + s + "':\n" + r.all());
 		assertFalse(r.all().contains("\tat ") || r.all().contains("Exception in thread") || r.all().matches("(?s).*\\n\\s+at [a-z]+\\..*"), () -> "a stack trace:\n" + r.all());
-		if (expectedCode == 1) assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r.err());
+		if (expectedCode == 1 || expectedCode == Main.WRITE_FAILED) assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r.err());
 		for (Map.Entry<Path, byte[]> e : before.entrySet()) {
 			assertTrue(Files.exists(e.getKey()), e.getKey() + " was removed");
 			assertArrayEquals(e.getValue(), Files.readAllBytes(e.getKey()), e.getKey() + " was changed");
@@ -561,6 +561,40 @@ class BadInputMatrixTest {
 		assertTrue(r.out().contains("WARNING") && r.out().contains("a run that is gone (pid " + other.pid()), r.out());
 		assertTrue(Files.isRegularFile(out));
 		assertFalse(Files.exists(OutputLock.fileFor(out)), "released after the run");
+	}
+
+	// ------------------------------------------------------------------ 8. outputs that cannot be written (issue 34): exit 4
+
+	@Test
+	void outputsThatCannotBeWrittenFailTheRunButTheOtherImagesAreScored() throws IOException {
+		Path in = folder("typed-in");
+		Files.createDirectories(in.resolve("good"));
+		Files.createDirectories(in.resolve("defect"));
+		Files.copy(good.resolve("a.png"), in.resolve("good/a.png"));
+		Files.copy(good.resolve("b.png"), in.resolve("defect/b.png"));
+		Path out = folder("typed-out");
+		Files.writeString(out.resolve("defect"), "a file where the defect/ maps would go");
+		Run r = stad(Main.WRITE_FAILED, List.of("1 of 2 image(s) could not be written", out.resolve("defect").toString(), "scores.csv lists them"), score(in, out));
+		assertFalse(r.all().contains("File saving error"), r.all());
+		assertTrue(Files.size(out.resolve("good/a.tif")) > 100, "the other image was scored and written");
+		List<String> rows = Files.readAllLines(out.resolve("scores.csv"));
+		assertEquals(3, rows.size(), rows.toString());
+		assertTrue(rows.get(2).startsWith("defect/b.png,,,") && rows.get(2).contains("Cannot write"), rows.toString());
+	}
+
+	@Test
+	void infoIntoAFullDiskFails() throws IOException {
+		java.io.OutputStream full = new java.io.OutputStream() {
+			@Override
+			public void write(int b) throws IOException { throw new IOException("No space left on device"); }
+		};
+		for (java.io.OutputStream target : Files.exists(Path.of("/dev/full")) ? List.of(full, new java.io.FileOutputStream("/dev/full")) : List.of(full)) {
+			ByteArrayOutputStream err = new ByteArrayOutputStream();
+			int code = Main.run(new String[] { "info", "--model", model.toString() }, new java.io.PrintStream(target), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+			assertEquals(Main.WRITE_FAILED, code, err.toString(StandardCharsets.UTF_8));
+			assertTrue(err.toString(StandardCharsets.UTF_8).contains("could not be written to standard output"), err.toString(StandardCharsets.UTF_8));
+			target.close();
+		}
 	}
 
 	// ------------------------------------------------------------------ cases that already passed: kept passing

@@ -136,7 +136,7 @@ public final class AtomicFiles {
 
 	/** An I/O failure as a user reads it: the target (never the temporary name) and why. */
 	static IOException explained(Path target, IOException e) {
-		return new IOException("Cannot write " + target + ": " + reason(e), e);
+		return new WriteFailedException("Cannot write " + target + ": " + reason(e), e);
 	}
 
 	/** Why a file operation failed, in words: permission denied, no such folder, not a folder, disk full. */
