@@ -597,6 +597,61 @@ class BadInputMatrixTest {
 		}
 	}
 
+	// ------------------------------------------------------------------ 9. damaged model files (issue 34)
+
+	@Test
+	void aFlippedBitInAStudentsWeightsIsRefused() throws IOException {
+		Path m = folder("flipped").resolve("model.zip");
+		String student = "p17/student-1.bin";
+		byte[] weights;
+		try (ZipFile in = new ZipFile(model.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(m))) {
+			weights = in.getInputStream(in.getEntry(student)).readAllBytes();
+			for (ZipEntry e : java.util.Collections.list(in.entries())) {
+				byte[] b = in.getInputStream(e).readAllBytes();
+				ZipEntry n = new ZipEntry(e.getName());
+				n.setMethod(ZipEntry.STORED); // stored: the bit can be flipped in the file as a bad disk would
+				n.setSize(b.length);
+				CRC32 crc = new CRC32();
+				crc.update(b);
+				n.setCrc(crc.getValue());
+				out.putNextEntry(n);
+				out.write(b);
+				out.closeEntry();
+			}
+		}
+		byte[] raw = Files.readAllBytes(m);
+		int at = indexOf(raw, weights);
+		assertTrue(at > 0);
+		raw[at + weights.length / 2] ^= 0x01;
+		Files.write(m, raw);
+		stad(1, List.of(m.toString(), "is damaged (" + student, "re-copy it"), "score", "--model", m.toString(), "--input", good.toString(), "--out",
+				root.resolve("flipped-out").toString(), "--cpu");
+	}
+
+	static int indexOf(byte[] hay, byte[] needle) {
+		outer: for (int i = 0; i + needle.length <= hay.length; i++) {
+			for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+			return i;
+		}
+		return -1;
+	}
+
+	@Test
+	void junkAppendedToAStudentsWeightsIsRefused() throws IOException {
+		Path m = folder("junk").resolve("model.zip");
+		try (ZipFile in = new ZipFile(model.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(m))) {
+			for (ZipEntry e : java.util.Collections.list(in.entries())) {
+				byte[] b = in.getInputStream(e).readAllBytes();
+				if (e.getName().equals("p17/student-2.bin")) b = Arrays.copyOf(b, b.length + 4096);
+				out.putNextEntry(new ZipEntry(e.getName()));
+				out.write(b);
+				out.closeEntry();
+			}
+		}
+		stad(1, List.of(m.toString(), "p17/student-2.bin", "SHA-256"), "score", "--model", m.toString(), "--input", good.toString(), "--out",
+				root.resolve("junk-out").toString(), "--cpu");
+	}
+
 	// ------------------------------------------------------------------ cases that already passed: kept passing
 
 	@Test

@@ -58,6 +58,7 @@ class MainTest {
 		try (ZipFile zip = new ZipFile(out.toFile())) {
 			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), StandardCharsets.UTF_8);
 			assertTrue(header.contains("initialisedFrom") && header.contains("teacher-p17-gray.zip"), header);
+			assertTrue(header.matches("(?s).*\"sha256\": \\{\\s*\"weights.bin\": \"[0-9a-f]{64}\".*"), "a new teacher file records its weights' SHA-256: " + header);
 		}
 		Run narrow = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("narrow.zip").toString(),
 				"--iterations", "1", "--batch", "4", "--width", "8", "--init", "default", "--cpu");
