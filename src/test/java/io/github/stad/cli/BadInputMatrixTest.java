@@ -652,6 +652,50 @@ class BadInputMatrixTest {
 				root.resolve("junk-out").toString(), "--cpu");
 	}
 
+	// ------------------------------------------------------------------ 10. finite but extreme pixel values (issue 34)
+
+	static void extremeTiff(Path file) {
+		FloatProcessor fp = new FloatProcessor(128, 128);
+		for (int i = 0; i < 128 * 128; i++) fp.setf(i, (i * 37) % 251);
+		for (int i = 0; i < 200; i++) fp.setf(i * 61 % (128 * 128), i % 2 == 0 ? 3e38f : -3e38f);
+		IJ.saveAsTiff(new ImagePlus("extreme", fp), file.toString());
+	}
+
+	@Test
+	void extremeFinitePixelsGiveAFiniteMapOrAClearRefusal() throws IOException {
+		Path in = folder("extreme-in");
+		extremeTiff(in.resolve("extreme.tif"));
+		Files.copy(good.resolve("a.png"), in.resolve("a.png"));
+		Path out = root.resolve("extreme-out");
+		stad(0, List.of("Wrote"), score(in, out));
+		List<String> rows = Files.readAllLines(out.resolve("scores.csv"));
+		String row = rows.stream().filter(r -> r.startsWith("extreme.tif")).findFirst().orElseThrow();
+		if (Files.exists(out.resolve("extreme.tif"))) {
+			float[] map = (float[]) IJ.openImage(out.resolve("extreme.tif").toString()).getProcessor().getPixels();
+			for (float v : map) assertTrue(Float.isFinite(v), "a written map is finite everywhere");
+		} else {
+			assertTrue(row.contains("too extreme for this model") && row.contains("rescale or clip"), row);
+		}
+		assertFalse(String.join("\n", rows).contains("NaN"), rows.toString());
+	}
+
+	@Test
+	void extremeFinitePixelsInTrainingGiveAFiniteModelOrAClearRefusal() throws IOException {
+		Path normal = folder("extreme-normal");
+		for (String n : List.of("000", "001")) Files.copy(SAMPLES.resolve("normal/" + n + ".png"), normal.resolve(n + ".png"));
+		extremeTiff(normal.resolve("extreme.tif"));
+		Path out = root.resolve("extreme-model.zip");
+		Run r = raw(train(normal.toString(), validation(), out));
+		if (r.code() == 0) {
+			Run info = raw("info", "--model", out.toString());
+			assertFalse(info.out().contains("NaN") || info.out().contains("Infinity"), info.out());
+		} else {
+			assertEquals(1, r.code(), r.all());
+			assertTrue(r.err().contains("extreme"), r.err());
+			assertFalse(Files.exists(out));
+		}
+	}
+
 	// ------------------------------------------------------------------ cases that already passed: kept passing
 
 	@Test
