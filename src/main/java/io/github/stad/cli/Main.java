@@ -61,6 +61,7 @@ public final class Main {
 	private Main() {}
 
 	public static void main(String[] argv) {
+		Interrupts.install(System.err);
 		System.exit(run(argv, System.out, System.err));
 	}
 
@@ -99,6 +100,9 @@ public final class Main {
 			err.println("stad: error: " + e.getInput() + " is not a usable file name here (" + e.getReason() + ")"
 					+ (System.getProperty("sun.jnu.encoding", "").toUpperCase(java.util.Locale.ROOT).contains("UTF") ? "" : "; names with accents need a UTF-8 locale: run with LANG=C.UTF-8"));
 			return 1;
+		} catch (ArgumentChecks.BadValueException e) { // a value out of its range is a usage error like one that is no number: exit 2, one line
+			err.println("stad: " + e.getMessage());
+			return 2;
 		} catch (WriteFailedException e) {
 			err.println("stad: error: " + oneLine(e));
 			return WRITE_FAILED;
@@ -107,10 +111,19 @@ public final class Main {
 			return 1;
 		} catch (RuntimeException | OutOfMemoryError e) {
 			// A bug or the machine, not the input: still one line (a stack trace helps no user), but say which it is.
-			err.println("stad: error: " + (e instanceof OutOfMemoryError ? "out of memory; give Java more memory (STAD_JAVA_OPTS=-Xmx16g) or use smaller images, --tile or --batch"
+			err.println("stad: error: " + (e instanceof OutOfMemoryError ? "out of memory; give Java more memory (STAD_JAVA_OPTS=-Xmx16g) or " + lessMemory(argv[0])
 					: "unexpected " + e.getClass().getSimpleName() + ": " + oneLine(e) + " (please report this)"));
 			return 1;
 		}
+	}
+
+	/** What lowers the memory of this command, in its own flags. */
+	static String lessMemory(String command) {
+		return switch (command) {
+			case "train" -> "use smaller images, --scale 0.5, a smaller --batch or --crop, or --tile";
+			case "train-teacher" -> "a smaller --batch";
+			default -> "use smaller images or a smaller --tile";
+		};
 	}
 
 	/** Exit code of a run whose outputs (files or standard output) could not all be written. */
@@ -139,7 +152,7 @@ public final class Main {
 		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
 		int epochCount = epochs == null ? 0 : a.integer("epochs", 0);
 		double budget = minutes == null ? d.budget().minutes() : a.number("time-budget", 0);
-		if (epochs != null && epochCount == 0) epochCount = -1; // "--epochs 0" is an error, not "use the time budget"
+		if (epochs != null) CHECK.count("epochs", epochCount, 1, Integer.MAX_VALUE); // "--epochs 0" is an error, not "use the time budget"
 		// Not given means each patch size's default; given, they must be real sizes: "--crop 0" is an error, not "the default".
 		int crop = a.optional("crop", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("crop", a.integer("crop", 0), 1, StudentSchedule.MAX_CROP);
 		int batch = a.optional("batch", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("batch", a.integer("batch", 0), 1, ArgumentChecks.MAX_BATCH);

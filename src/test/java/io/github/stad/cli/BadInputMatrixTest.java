@@ -259,13 +259,13 @@ class BadInputMatrixTest {
 
 	@Test
 	void duplicatePatchSizesAreRefusedFirstWithTheFlagName() throws IOException {
-		stad(1, List.of("--patch-sizes 17,17", "given twice"), "train", "--normal", "/no/such/folder", "--validation", "/no/such/folder", "--out",
+		stad(2, List.of("--patch-sizes 17,17", "given twice"), "train", "--normal", "/no/such/folder", "--validation", "/no/such/folder", "--out",
 				root.resolve("never.zip").toString(), "--patch-sizes", "17,17");
 	}
 
 	@Test
 	void evaluateWithMaxFprZeroIsRefusedBeforeReadingTheTestSet() throws IOException {
-		stad(1, List.of("--max-fpr 0", "between 0 and 1"), "evaluate", "--model", model.toString(), "--test", "/no/such/test/set", "--out", root.resolve("e").toString(),
+		stad(2, List.of("--max-fpr 0", "between 0 and 1"), "evaluate", "--model", model.toString(), "--test", "/no/such/test/set", "--out", root.resolve("e").toString(),
 				"--max-fpr", "0");
 	}
 
@@ -273,17 +273,17 @@ class BadInputMatrixTest {
 
 	@Test
 	void aNanLearningRateIsRefused() throws IOException {
-		stad(1, List.of("--learning-rate NaN", "finite"), train(normal(), validation(), root.resolve("nan.zip"), "--learning-rate", "NaN"));
+		stad(2, List.of("--learning-rate NaN", "finite"), train(normal(), validation(), root.resolve("nan.zip"), "--learning-rate", "NaN"));
 	}
 
 	@Test
 	void aNanFalsePositiveRateIsRefused() throws IOException {
-		stad(1, List.of("--fpr NaN", "between 0 and 1"), train(normal(), validation(), root.resolve("nan.zip"), "--fpr", "NaN"));
+		stad(2, List.of("--fpr NaN", "between 0 and 1"), train(normal(), validation(), root.resolve("nan.zip"), "--fpr", "NaN"));
 	}
 
 	@Test
 	void aNanThresholdIsRefusedNotTakenAsTheDefault() throws IOException {
-		stad(1, List.of("--threshold NaN", "finite"), score(good, root.resolve("nan-out"), "--threshold", "NaN"));
+		stad(2, List.of("--threshold NaN", "finite"), score(good, root.resolve("nan-out"), "--threshold", "NaN"));
 	}
 
 	@Test
@@ -325,27 +325,27 @@ class BadInputMatrixTest {
 
 	@Test
 	void tooManyStudentsAreRefused() throws IOException {
-		stad(1, List.of("--students 99999", "between 1 and 64"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+		stad(2, List.of("--students 99999", "between 1 and 64"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
 				"--students", "99999");
 	}
 
 	@Test
 	void aZeroCropOrBatchIsRefusedNotTakenAsTheDefault() throws IOException {
-		stad(1, List.of("--crop 0", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+		stad(2, List.of("--crop 0", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
 				"--crop", "0");
-		stad(1, List.of("--batch 0", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+		stad(2, List.of("--batch 0", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
 				"--batch", "0");
 	}
 
 	@Test
 	void aHugeBatchIsRefused() throws IOException {
-		stad(1, List.of("--batch 100000", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+		stad(2, List.of("--batch 100000", "between 1 and"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
 				"--batch", "100000");
 	}
 
 	@Test
 	void aHugeWidthIsRefused() throws IOException {
-		stad(1, List.of("--width 100000", "between 1 and 1024"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
+		stad(2, List.of("--width 100000", "between 1 and 1024"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("m.zip").toString(),
 				"--width", "100000");
 	}
 
@@ -415,7 +415,7 @@ class BadInputMatrixTest {
 
 	@Test
 	void aZeroTileIsRefusedWithTheFlagName() throws IOException {
-		stad(1, List.of("--tile 0", "between 16 and"), score(good, root.resolve("tile-out"), "--tile", "0"));
+		stad(2, List.of("--tile 0", "between 16 and"), score(good, root.resolve("tile-out"), "--tile", "0"));
 	}
 
 	/** The tiny model with one field of model.json replaced. */
@@ -694,6 +694,56 @@ class BadInputMatrixTest {
 			assertTrue(r.err().contains("extreme"), r.err());
 			assertFalse(Files.exists(out));
 		}
+	}
+
+	// ------------------------------------------------------------------ 11. messages that say what the user did (issue 34)
+
+	@Test
+	void everyBadValueIsAUsageErrorNamedAsTyped() throws IOException {
+		Run zero = stad(2, List.of("--epochs 0", "at least 1"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("e.zip").toString(), "--epochs", "0");
+		assertFalse(zero.err().contains("-1"), "a value nobody typed: " + zero.err());
+		stad(2, List.of("--epochs -3", "at least 1"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("e.zip").toString(), "--epochs", "-3");
+		stad(2, List.of("--epochs must be a whole number", "'1.5'"), "train", "--normal", normal(), "--validation", validation(), "--out", root.resolve("e.zip").toString(), "--epochs", "1.5");
+		stad(2, List.of("--tile 0"), score(good, root.resolve("tile0-out"), "--tile", "0"));
+	}
+
+	@Test
+	void aDamagedPngIsOneSkippedLineWithoutRawImageJOutput() throws IOException {
+		Path in = folder("damaged-png");
+		Files.copy(good.resolve("a.png"), in.resolve("a.png"));
+		byte[] png = Files.readAllBytes(good.resolve("b.png"));
+		Files.write(in.resolve("broken.png"), Arrays.copyOf(png, 300)); // a valid header, the data cut short
+		Run r = stad(0, List.of("Skipped broken.png", "could not decode it"), score(in, root.resolve("damaged-png-out")));
+		assertTrue(r.all().lines().noneMatch(l -> l.startsWith("javax.") || l.startsWith("java.")), r.all());
+	}
+
+	@Test
+	void aFileNameThatIsNotUtf8IsNamedAsSuch() throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"));
+		Path in = folder("bad-name");
+		Files.copy(good.resolve("a.png"), in.resolve("a.png"));
+		assertEquals(0, new ProcessBuilder("sh", "-c", "cp a.png \"$(printf 'bad\\377name.png')\"").directory(in.toFile()).start().waitFor());
+		List<String> names = Files.list(in).map(p -> p.getFileName().toString()).toList();
+		org.junit.jupiter.api.Assumptions.assumeTrue(names.stream().anyMatch(n -> n.contains("\uFFFD")), "Java shows the bad byte as U+FFFD in a UTF-8 locale: " + names);
+		Run r = stad(0, List.of("not valid UTF-8", "rename the file"), score(in, root.resolve("bad-name-out")));
+		assertFalse(r.all().contains("not a known image format"), r.all());
+	}
+
+	@Test
+	void aFolderGivenAsModelIsCalledAFolder() throws IOException {
+		Path dir = folder("model-folder.zip");
+		stad(1, List.of(dir.toString(), "is a folder, not a model file"), "info", "--model", dir.toString());
+		Path list = folder("folder-in-list").resolve("list.csv");
+		Files.createDirectories(list.resolveSibling("x.png"));
+		Files.writeString(list, "image\nx.png\n");
+		stad(1, List.of("x.png is a folder, not an image"), score(list, root.resolve("folder-list-out")));
+	}
+
+	@Test
+	void theOutOfMemoryAdviceNamesOnlyFlagsOfThatCommand() {
+		assertFalse(Main.lessMemory("score").contains("--batch"), Main.lessMemory("score"));
+		assertFalse(Main.lessMemory("evaluate").contains("--batch"));
+		assertTrue(Main.lessMemory("train").contains("--batch"));
 	}
 
 	// ------------------------------------------------------------------ cases that already passed: kept passing

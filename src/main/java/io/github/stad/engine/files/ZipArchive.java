@@ -207,6 +207,7 @@ public final class ZipArchive {
 
 	/** Opens a file, refusing a missing file or one that is no zip with a message about {@code what}. */
 	public static Reader open(Path file, String what, String missingHint) throws IOException {
+		if (Files.isDirectory(file)) throw new IOException(file + " is a folder, not a " + what + "; give the .zip file itself");
 		if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, capitalised(what) + " not found: " + file + (missingHint.isEmpty() ? "" : "; " + missingHint));
 		try {
 			return new Reader(file.toString(), what, new ZipFile(file.toFile()), null);
