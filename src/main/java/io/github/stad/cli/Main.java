@@ -186,7 +186,7 @@ public final class Main {
 		for (Path t : teacherFiles) guard.reads(t, "a teacher file this command reads (--teacher)");
 		a.rejectUnknown();
 		List<ImageEntry> normalSet = ImageSets.resolve(normal), validationSet = ImageSets.resolve(validation);
-		TrainJob.checkOutput(normalSet, validationSet, model, guard); // before the teachers or any image are read
+		TrainJob.checkOutput(normalSet, validationSet, model, settings, guard); // before the teachers or any image are read
 		out.println("Training on " + normalSet.size() + " normal image(s), validating on " + validationSet.size() + "; " + Djl.describe());
 		try (ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
 				Teachers.fromFiles(teacherFiles, !randomTeacher), guard, progress)) {
@@ -304,7 +304,7 @@ public final class Main {
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
 		Path resumeFile = resume == null ? null : Path.of(resume);
-		TrainTeacherJob.checkOutput(set, init, distill, file, resumeFile, guard);
+		TrainTeacherJob.checkOutput(set, init, distill, file, resumeFile, s, guard);
 		out.println("Pretraining a p=" + p + " teacher (" + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); " + Djl.describe());
 		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resumeFile, guard, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);

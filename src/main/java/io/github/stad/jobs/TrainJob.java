@@ -45,6 +45,16 @@ public final class TrainJob {
 		guard.checkFileAndFolder(out);
 	}
 
+	/** As above, and the disk must have room for a model of these settings. */
+	public static void checkOutput(List<ImageEntry> normal, List<ImageEntry> validation, Path out, TrainingSettings settings, OutputGuard guard) {
+		checkOutput(normal, validation, out, guard);
+		checkSpace(out, settings, 3, guard); // channels not known before the images are read: RGB is the larger
+	}
+
+	private static void checkSpace(Path out, TrainingSettings settings, int channels, OutputGuard guard) {
+		guard.checkSpace(out, ModelBundle.estimatedBytes(settings.patchSizes(), settings.students(), settings.network(), channels), "a model of these settings");
+	}
+
 	/** Train from images already in memory (Fiji's open images). */
 	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
@@ -54,6 +64,7 @@ public final class TrainJob {
 	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
 		guard.checkFileAndFolder(out);
+		checkSpace(out, settings, normal.isEmpty() ? 3 : normal.get(0).channels(), guard); // before training, not after it
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		try (OutputLock lock = OutputLock.acquire(out, "the model file", progress::log)) {
 			guard.checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file

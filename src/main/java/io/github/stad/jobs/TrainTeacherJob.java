@@ -56,9 +56,19 @@ public final class TrainTeacherJob {
 		else guard.reads(resume, "the checkpoint to resume from").checkFileAndFolder(out);
 	}
 
+	/** As above, and the disk must have room for the checkpoints: the teacher, the optimiser's two moments and a decoder, about four times its weights. */
+	public static void checkOutput(List<ImageEntry> images, String initial, String distill, Path out, Path resume, TeacherSettings settings, OutputGuard guard)
+			throws IOException {
+		checkOutput(images, initial, distill, out, resume, guard);
+		long params = 0;
+		for (long n : io.github.stad.engine.net.DescriptorNet.parameterLengths(new io.github.stad.engine.net.Architecture(settings.patchSize(), 3,
+				settings.network().width(), settings.network().descriptorDim()))) params += n;
+		guard.checkSpace(out, 4 * params * Float.BYTES + (1L << 20), "the teacher's checkpoints");
+	}
+
 	public static TeacherTrainer.Result run(List<ImageEntry> images, String imagesName, TeacherSettings settings, String initial, String distill, int distillInputSize,
 			Path out, Path resume, OutputGuard guard, Progress progress) throws IOException {
-		checkOutput(images, initial, distill, out, resume, guard);
+		checkOutput(images, initial, distill, out, resume, settings, guard);
 		List<FloatImage> photos = ImageLoading.readAll(images, "teacher training", progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("data", imagesName + " (" + photos.size() + " images)");

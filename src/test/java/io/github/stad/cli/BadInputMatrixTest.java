@@ -746,6 +746,24 @@ class BadInputMatrixTest {
 		assertTrue(Main.lessMemory("train").contains("--batch"));
 	}
 
+	// ------------------------------------------------------------------ 12. a model that cannot fit on the disk (issue 34)
+
+	@Test
+	void theModelSizeEstimateCoversARealModelFile() throws IOException {
+		long estimate = io.github.stad.engine.files.ModelBundle.estimatedBytes(new int[] { 17 }, 2, new io.github.stad.engine.net.NetworkSize(4, 8), 1);
+		long real = Files.size(model); // the tiny model: p = 17, 2 students, width 4, d = 8, gray
+		assertTrue(real <= estimate && estimate - (1 << 20) <= 2 * real, "estimate " + estimate + " for a file of " + real);
+	}
+
+	@Test
+	void aDiskWithoutRoomForTheModelIsRefusedBeforeAnyWork() {
+		Path out = root.resolve("no-room/model.zip");
+		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+				() -> io.github.stad.jobs.OutputGuard.cli(false).checkSpace(out, Long.MAX_VALUE / 4, "a model of these settings"));
+		assertTrue(e.getMessage().contains("a model of these settings will take about") && e.getMessage().contains("free some space"), e.getMessage());
+		assertFalse(Files.exists(out.getParent()));
+	}
+
 	// ------------------------------------------------------------------ cases that already passed: kept passing
 
 	@Test
