@@ -54,6 +54,7 @@ public final class Main {
 			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns] [--synthetic-defects 0]
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--epochs 30 | --time-budget MINUTES] [--patch-sizes 17,33] [--overwrite]   train (shipped teachers), score and evaluate on the bundled sample images
+			stad <command> --help: that command's options, each explained in one line.
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
 			Existing files are never replaced unless --overwrite is given; an input is never replaced.
 			""";
@@ -69,12 +70,13 @@ public final class Main {
 	static int run(String[] argv, PrintStream out, PrintStream err) {
 		if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
 			out.print(USAGE);
-			return argv.length == 0 ? 2 : 0;
+			return argv.length == 0 ? 2 : finished(out, err);
 		}
 		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-		if (rest.contains("--help") || rest.contains("-h")) { // `stad score --help`: help, not "--help needs a value"
-			out.print(USAGE);
-			return 0;
+		if (rest.contains("--help") || rest.contains("-h")) { // `stad score --help`: its help, not "--help needs a value"
+			String help = Help.of(argv[0]);
+			out.print(help != null ? help : USAGE);
+			return finished(out, err);
 		}
 		Progress progress = new ConsoleProgress(out);
 		try {
@@ -91,7 +93,7 @@ public final class Main {
 			return finished(out, err);
 		} catch (Args.UsageException e) {
 			err.println("stad: " + e.getMessage());
-			err.print(USAGE);
+			err.println("stad: " + Help.pointer(argv[0]));
 			return 2;
 		} catch (Progress.CancelledException e) {
 			err.println("stad: " + e.getMessage());
@@ -334,7 +336,27 @@ public final class Main {
 	private static void info(Args a, PrintStream out) throws IOException {
 		Path modelFile = a.path("model");
 		a.rejectUnknown();
-		for (Map.Entry<String, Object> e : ModelBundle.describe(modelFile).entrySet()) out.println(e.getKey() + ": " + e.getValue());
+		Map<String, Object> d = ModelBundle.describe(modelFile);
+		Map<String, String> rows = new java.util.LinkedHashMap<>();
+		rows.put("model file", modelFile.toString());
+		rows.put("format version", String.valueOf(d.get("formatVersion")));
+		int channels = ((Number) d.get("inputChannels")).intValue();
+		rows.put("input", channels == 1 ? "gray (1 channel)" : channels == 3 ? "RGB (3 channels)" : channels + " channels");
+		rows.put("patch sizes", String.join(", ", ((List<?>) d.get("patchSizes")).stream().map(String::valueOf).toList()));
+		rows.put("students", d.get("students") + " per patch size");
+		double fpr = ((Number) d.get("thresholdFpr")).doubleValue();
+		rows.put("threshold", String.format(java.util.Locale.ROOT, "%.4f", ((Number) d.get("threshold")).doubleValue()) + " ("
+				+ (fpr == 0 ? "the second-highest image score of the validation images" : "exceeded by " + fpr * 100 + " % of the validation pixels") + ")");
+		rows.put("thresholds by rate", Boolean.TRUE.equals(d.get("thresholdsForOtherRates")) ? "stored: a threshold for any false-positive rate can be chosen"
+				: "not stored (a model of an early version): give thresholds as values");
+		double scale = ((Number) d.get("processingScale")).doubleValue();
+		rows.put("processing scale", scale == 1 ? "1 (full size)" : scale + " (images are resized by this before scoring)");
+		if (d.get("provenance") instanceof Map<?, ?> provenance) {
+			rows.put("provenance", "");
+			provenance.forEach((k, v) -> rows.put("  " + k, String.valueOf(v)));
+		}
+		int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+		rows.forEach((k, v) -> out.println(v.isEmpty() ? k : k + " ".repeat(width - k.length()) + v));
 	}
 
 	/** The README's first command: the whole workflow on the bundled sample images. */

@@ -34,6 +34,7 @@ public final class TrainJob {
 	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
 		checkOutput(normal, validation, out, guard);
+		warnAboutSharedImages(normal, validation, progress);
 		List<FloatImage> normalImages = ImageLoading.readAll(normal, "normal", progress);
 		List<FloatImage> validationImages = ImageLoading.readAll(validation, "validation", progress);
 		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, guard, progress);
@@ -87,6 +88,25 @@ public final class TrainJob {
 		ModelBundle.save(outcome.model(), out);
 		progress.log("Model written to " + out);
 		return outcome;
+	}
+
+	/** Validation images the students also learnt from score low: the threshold and the score scale would be set too low, and normal images flagged. */
+	static void warnAboutSharedImages(List<ImageEntry> normal, List<ImageEntry> validation, Progress progress) {
+		java.util.Set<Path> learnt = new java.util.HashSet<>();
+		for (ImageEntry e : normal) learnt.add(realPath(e.image()));
+		long shared = validation.stream().filter(e -> learnt.contains(realPath(e.image()))).count();
+		if (shared == 0) return;
+		progress.log("WARNING: " + (shared == validation.size() ? "every validation image is" : shared + " of " + validation.size() + " validation images are")
+				+ " also a normal (training) image. The students learn those, so the threshold and the score scale set on them come out too low and normal images"
+				+ " will be flagged; validate on other anomaly-free images.");
+	}
+
+	private static Path realPath(Path p) {
+		try {
+			return p.toRealPath();
+		} catch (IOException e) {
+			return p.toAbsolutePath().normalize();
+		}
 	}
 
 	/**

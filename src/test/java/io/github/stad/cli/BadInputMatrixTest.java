@@ -513,10 +513,52 @@ class BadInputMatrixTest {
 	}
 
 	@Test
+	void aKilledModelWritesTempFileGoesWithTheNextTrainingOfThatModel() throws IOException {
+		Path dir = folder("killed-write");
+		Path leftover = Files.createFile(dir.resolve(".stad-0123456789abcdef-w.zip")); // kill -9 during the save: 0 bytes, just now
+		Path other = Files.createFile(dir.resolve(".stad-fedcba9876543210-other.zip")); // another output's: maybe being written
+		Run r = raw(train(normal(), validation(), dir.resolve("w.zip")));
+		assertEquals(0, r.code(), r.err());
+		assertFalse(Files.exists(leftover), "the model's lock proves no one writes it: its temp file is a leftover");
+		assertTrue(Files.exists(other), "another output's temp file is left to the age rule");
+	}
+
+	@Test
+	void validationImagesThatAreTheNormalImagesAreWarnedAbout() throws IOException {
+		Run r = raw(train(normal(), normal(), root.resolve("same-sets.zip")));
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("WARNING: every validation image is also a normal (training) image") && r.out().contains("validate on other anomaly-free images"), r.out());
+		Run clean = raw(train(normal(), validation(), root.resolve("other-sets.zip")));
+		assertFalse(clean.out().contains("also a normal"), clean.out());
+	}
+
+	@Test
 	void scoreHelpPrintsUsage() throws IOException {
-		Run r = stad(0, List.of("usage: stad", "score     --model"), "score", "--help");
+		Run r = stad(0, List.of("usage: stad score", "--min-area PIXELS", "smallest region", "--shard K/N", "--tile PIXELS"), "score", "--help");
 		assertFalse(r.err().contains("needs a value"), r.err());
-		stad(0, List.of("usage: stad"), "train", "-h");
+		stad(0, List.of("usage: stad train", "--fpr RATE", "share of validation pixels"), "train", "-h");
+		stad(0, List.of("usage: stad merge-scores", "--overwrite"), "merge-scores", "--help");
+	}
+
+	@Test
+	void everyFlagOfEveryCommandHasAHelpLine() throws IOException {
+		java.util.Set<String> documented = new java.util.HashSet<>();
+		for (String command : Help.COMMANDS.keySet()) {
+			Run r = stad(0, List.of("usage: stad " + command), command, "--help");
+			for (Help.Flag f : Help.COMMANDS.get(command).flags()) {
+				assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  --" + f.name() + " ") && l.strip().length() > f.name().length() + 20), "--" + f.name() + " of " + command);
+				documented.add(f.name());
+			}
+		}
+		// every flag that Main reads is explained under some command
+		String main = Files.readString(Path.of("src/main/java/io/github/stad/cli/Main.java"));
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:a\\.(?:optional|required|integer|number|flag|path|paths|integers)|CHECK\\.\\w+|choice\\(a,)\\(?\\s*\"([a-z][a-z-]*)\"").matcher(main);
+		int found = 0;
+		while (m.find()) {
+			found++;
+			assertTrue(documented.contains(m.group(1)), "--" + m.group(1) + " is read by Main but explained in no --help");
+		}
+		assertTrue(found > 40, "the scan found the flags: " + found);
 	}
 
 	// ------------------------------------------------------------------ 7. concurrent writers (issue 34): a second real JVM holds the lock
@@ -875,7 +917,7 @@ class BadInputMatrixTest {
 		Path m = dir.resolve("model.zip");
 		Files.copy(model, m);
 		Files.write(dir.resolve(".stad-00000000000000aa-model.zip"), Arrays.copyOf(Files.readAllBytes(model), 100));
-		stad(0, List.of("patchSizes: [17]"), "info", "--model", m.toString());
+		stad(0, List.of("patch sizes"), "info", "--model", m.toString());
 		stad(0, List.of("Wrote"), "score", "--model", m.toString(), "--input", good.toString(), "--out", dir.resolve("maps").toString(), "--cpu");
 	}
 

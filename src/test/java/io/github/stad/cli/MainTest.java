@@ -184,7 +184,11 @@ class MainTest {
 	void infoShowsProvenance() {
 		Run r = stad("info", "--model", model.toString());
 		assertEquals(0, r.code(), r.err());
-		assertTrue(r.out().contains("patchSizes: [17]") && r.out().contains("teacher.p17=random"), r.out());
+		List<String> lines = r.out().lines().toList();
+		assertTrue(lines.stream().anyMatch(l -> l.matches("patch sizes +17")), r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("threshold +[0-9.]+ \\(the second-highest image score of the validation images\\)")), r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("  teacher\\.p17 +random .*")), "provenance one line per entry: " + r.out());
+		assertFalse(r.out().contains("{") || r.out().contains("thresholdFpr") || r.out().contains(": true"), "no Java map dump: " + r.out());
 	}
 
 	@Test

@@ -66,7 +66,11 @@ public final class OutputLock implements AutoCloseable {
 		Path lock = fileFor(output);
 		String mine = describe(ProcessHandle.current().pid(), hostName(), startOf(ProcessHandle.current()));
 		for (int attempt = 0; attempt < 3; attempt++) {
-			if (create(lock, mine)) return new OutputLock(lock, mine);
+			if (create(lock, mine)) {
+				// no live run writes this output now: its temporary files are leftovers of a killed write, whatever their age
+				AtomicFiles.removeTempsOf(lock.getParent(), output.getFileName().toString());
+				return new OutputLock(lock, mine);
+			}
 			String theirs = read(lock);
 			if (theirs == null) continue; // released meanwhile: try again
 			Holder h = Holder.parse(theirs);
