@@ -198,6 +198,8 @@ public final class Main {
 				float[] l = e.getValue();
 				out.printf("  %s: loss %.4f -> %.4f over %d steps%n", e.getKey(), l[0], l[l.length - 1], l.length);
 			}
+			String warning = m.provenance().get("warning");
+			if (warning != null) out.println("WARNING: " + warning); // the last line: a summary must not hide it
 		}
 	}
 

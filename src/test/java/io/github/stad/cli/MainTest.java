@@ -188,6 +188,8 @@ class MainTest {
 		assertTrue(lines.stream().anyMatch(l -> l.matches("patch sizes +17")), r.out());
 		assertTrue(lines.stream().anyMatch(l -> l.matches("threshold +[0-9.]+ \\(the second-highest image score of the validation images\\)")), r.out());
 		assertTrue(lines.stream().anyMatch(l -> l.matches("  teacher\\.p17 +random .*")), "provenance one line per entry: " + r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("  loss\\.p17 +[-0-9.e+]+ -> [-0-9.e+]+")) && lines.stream().anyMatch(l -> l.matches("  validationError\\.p17 +[0-9.e+-]+")),
+				"the training summary: " + r.out());
 		assertFalse(r.out().contains("{") || r.out().contains("thresholdFpr") || r.out().contains(": true"), "no Java map dump: " + r.out());
 	}
 
