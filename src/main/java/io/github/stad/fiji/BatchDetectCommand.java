@@ -131,6 +131,8 @@ public class BatchDetectCommand extends SegmentingCommand {
 					+ " -> " + output_folder;
 			log.info(title() + ": " + summary);
 			status.showStatus(title() + ": " + summary);
+			long lost = rows.stream().filter(ResultRows.ImageRow::outputLost).count();
+			if (lost > 0) throw new java.io.IOException("The outputs of " + lost + " image(s) could not be written; scores.csv in " + output_folder + " lists them with the reason");
 			if (scored == 0 && failed > 0) throw new IllegalArgumentException("No image could be scored; see " + output_folder.toPath().resolve("scores.csv"));
 		}
 	}

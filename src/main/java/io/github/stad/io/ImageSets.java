@@ -194,6 +194,7 @@ public final class ImageSets {
 			int lineNo = lineNumbers.get(r);
 			if (imageCell.isEmpty()) throw new IllegalArgumentException(csv + " line " + lineNo + ": the image cell is empty. Every row needs an image path.");
 			Path image = resolveCell(dir, imageCell, csv, lineNo);
+			if (Files.isDirectory(image)) throw new IllegalArgumentException(csv + " line " + lineNo + ": " + image + " is a folder, not an image file; list image files");
 			if (!Files.isRegularFile(image)) missing.add("line " + lineNo + ": " + image);
 			images.add(image);
 		}

@@ -3,6 +3,8 @@ package io.github.stad.jobs;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.Distiller;
@@ -39,6 +41,15 @@ public final class TrainTeacherJob {
 		boolean resumesInPlace = r.resume() != null && Files.exists(r.resume()) && Files.exists(r.out()) && Files.isSameFile(r.resume(), r.out());
 		if (resumesInPlace) guard.checkFolder(r.out().toAbsolutePath().getParent());
 		else guard.reads(r.resume(), "the checkpoint to resume from").checkFileAndFolder(r.out());
+		checkSpace(r);
+	}
+
+	/** The disk must have room for the checkpoints: the teacher, the optimiser's two moments and a decoder, about four times its weights. */
+	private static void checkSpace(TeacherRequest r) throws IOException {
+		TeacherSettings s = r.settings();
+		long params = 0;
+		for (long n : DescriptorNet.parameterLengths(new Architecture(s.patchSize(), 3, s.network().width(), s.network().descriptorDim()))) params += n;
+		r.guard().checkSpace(r.out(), 4 * params * Float.BYTES + (1L << 20), "the teacher's checkpoints");
 	}
 
 	public static TeacherTraining.Result run(TeacherRequest r, Progress progress) throws IOException {

@@ -58,6 +58,7 @@ class MainTest {
 		try (ZipFile zip = new ZipFile(out.toFile())) {
 			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), StandardCharsets.UTF_8);
 			assertTrue(header.contains("initialisedFrom") && header.contains("teacher-p17-gray.zip"), header);
+			assertTrue(header.matches("(?s).*\"sha256\": \\{\\s*\"weights.bin\": \"[0-9a-f]{64}\".*"), "a new teacher file records its weights' SHA-256: " + header);
 		}
 		Run narrow = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("narrow.zip").toString(),
 				"--iterations", "1", "--batch", "4", "--width", "8", "--init", "default", "--cpu");
@@ -210,7 +211,13 @@ class MainTest {
 	void infoShowsProvenance() {
 		Run r = stad("info", "--model", model.toString());
 		assertEquals(0, r.code(), r.err());
-		assertTrue(r.out().contains("patchSizes: [17]") && r.out().contains("teacher.p17=random"), r.out());
+		List<String> lines = r.out().lines().toList();
+		assertTrue(lines.stream().anyMatch(l -> l.matches("patch sizes +17")), r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("threshold +[0-9.]+ \\(the second-highest image score of the validation images\\)")), r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("  teacher\\.p17 +random .*")), "provenance one line per entry: " + r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("  loss\\.p17 +[-0-9.e+]+ -> [-0-9.e+]+")) && lines.stream().anyMatch(l -> l.matches("  validationError\\.p17 +[0-9.e+-]+")),
+				"the training summary: " + r.out());
+		assertFalse(r.out().contains("{") || r.out().contains("thresholdFpr") || r.out().contains(": true"), "no Java map dump: " + r.out());
 	}
 
 	@Test

@@ -118,6 +118,12 @@ public final class ModelTrainer {
 				validationEstimate = secondsPerPixel * sampled;
 				double spent = (clock.getAsLong() - start) / 1e9, total = budget.minutes() * 60;
 				double forStudents = total - spent - validationEstimate;
+				if (forStudents < MIN_STUDENT_SHARE * total) { // before any student step: no model worth saving fits
+					double needed = (spent + secondsPerPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
+					throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: %s took %.0f s and validation will take about %.0f s, which leaves the students %s;"
+							+ " give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images", minutes(total),
+							adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
+				}
 				progress.log(String.format("Time budget %s: %s took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
 						minutes(total), adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), minutes(Math.max(0, forStudents) / n),
 						forStudents < 60 * n ? ". WARNING: that is too little for good students: give a larger time budget, or fewer or smaller validation images" : ""));
@@ -160,6 +166,7 @@ public final class ModelTrainer {
 				}
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
+			summarise(patchSizes, losses, settings.students(), calibration, info, progress);
 
 			double seconds = (clock.getAsLong() - start) / 1e9;
 			info.put("trainedAt", Instant.now().toString());
@@ -184,6 +191,46 @@ public final class ModelTrainer {
 				manager.close();
 			}
 		}
+	}
+
+	/** The share of a time budget that student training must get at least, or the training is refused before it starts. */
+	static final double MIN_STUDENT_SHARE = 0.25;
+
+	/**
+	 * The end-of-training summary a user can judge, logged and kept in the model (info shows it): per patch
+	 * size the steps, the students' mean loss at the start → at the end (each the mean of a tenth of the
+	 * steps), the validation error ē, and a WARNING when the loss did not fall.
+	 */
+	static void summarise(int[] patchSizes, Map<String, float[]> losses, int students, Calibration calibration, Map<String, String> info, Progress progress) {
+		List<String> notLearnt = new ArrayList<>();
+		for (int s = 0; s < patchSizes.length; s++) {
+			int p = patchSizes[s];
+			double[] firstLast = firstAndLast(losses, p, students);
+			info.put("loss.p" + p, String.format(java.util.Locale.ROOT, "%.4g -> %.4g", firstLast[0], firstLast[1]));
+			info.put("validationError.p" + p, String.format(java.util.Locale.ROOT, "%.4g", calibration.scales().get(s).errorMean()));
+			progress.log(String.format(java.util.Locale.ROOT, "p=%d: %s steps, students' loss %.4g -> %.4g, validation error %.4g", p, info.get("steps.p" + p),
+					firstLast[0], firstLast[1], calibration.scales().get(s).errorMean()));
+			if (!(firstLast[1] < firstLast[0])) notLearnt.add("p=" + p + " (loss " + info.get("loss.p" + p) + ")");
+		}
+		if (notLearnt.isEmpty()) return;
+		String warning = "the students did not learn at " + String.join(", ", notLearnt) + ": the maps of this model are poor; give a larger time budget or more epochs";
+		info.put("warning", warning);
+		progress.log("WARNING: " + warning);
+	}
+
+	/** The students' mean loss over the first and over the last tenth of the steps (at least one step each). */
+	private static double[] firstAndLast(Map<String, float[]> losses, int p, int students) {
+		double first = 0, last = 0;
+		for (int i = 1; i <= students; i++) {
+			float[] l = losses.get("p=" + p + " student " + i);
+			if (l == null || l.length == 0) return new double[] { Double.NaN, Double.NaN };
+			int k = Math.max(1, l.length / 10);
+			for (int j = 0; j < k; j++) {
+				first += l[j] / (double) (k * students);
+				last += l[l.length - 1 - j] / (double) (k * students);
+			}
+		}
+		return new double[] { first, last };
 	}
 
 	/** The e and v values of a window's pixels, its pieces one after another (the calibration needs their values, not their places). */
