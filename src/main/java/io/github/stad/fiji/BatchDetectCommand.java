@@ -1,6 +1,7 @@
 package io.github.stad.fiji;
 
 import ij.IJ;
+import ij.ImagePlus;
 import ij.WindowManager;
 import ij.measure.ResultsTable;
 import ij.text.TextPanel;
@@ -92,7 +93,10 @@ public class BatchDetectCommand extends SegmentingCommand {
 			int row = panel.getSelectionStart();
 			new Thread(() -> { // not on the event thread: opening reads files
 				try {
-					triage.open(row).show();
+					ImagePlus imp = triage.open(row);
+					imp.show();
+					double zoom = BatchTriage.zoomFor(imp.getWidth(), imp.getHeight());
+					if (zoom > 1) ij.plugin.Zoom.set(imp, zoom);
 				} catch (IOException | IllegalArgumentException ex) {
 					IJ.error("Batch Detect", ex.getMessage());
 				}
@@ -123,10 +127,8 @@ public class BatchDetectCommand extends SegmentingCommand {
 				}
 				if (r.flagged()) flagged++;
 			}
-			if (canShow()) {
-				scores_table.show(TABLE);
-				if (hasGui()) openOnDoubleClick(new BatchTriage(rows, inputs, output_folder.toPath()));
-			}
+			Tables.publish(scores_table, TABLE);
+			if (hasGui()) openOnDoubleClick(new BatchTriage(rows, inputs, output_folder.toPath()));
 			String summary = scored + " image(s) scored, " + flagged + " flagged" + (failed > 0 ? ", " + failed + " failed (see the log and scores.csv)" : "")
 					+ " -> " + output_folder;
 			log.info(title() + ": " + summary);

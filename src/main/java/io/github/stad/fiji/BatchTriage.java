@@ -69,6 +69,17 @@ final class BatchTriage {
 		return imp;
 	}
 
+	/**
+	 * The zoom at which a row's image opens: small images (defect crops are often 64-256 pixels) doubled
+	 * while their longer side stays within 512 screen pixels, at most 16x; 1 for anything larger.
+	 */
+	static double zoomFor(int width, int height) {
+		int side = Math.max(1, Math.max(width, height));
+		double zoom = 1;
+		while (side * zoom * 2 <= 512 && zoom < 16) zoom *= 2;
+		return zoom;
+	}
+
 	static List<Roi> readRois(Path zip) throws IOException {
 		List<Roi> rois = new java.util.ArrayList<>();
 		if (zip == null || !Files.isRegularFile(zip)) return rois;

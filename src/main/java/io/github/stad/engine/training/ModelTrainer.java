@@ -283,7 +283,8 @@ public final class ModelTrainer {
 		}
 		Architecture a = new Architecture(p, channels, settings.network().width(), settings.network().descriptorDim());
 		progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
-				+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
+				+ "Results will be much worse than with a pretrained teacher: give a teacher file for this patch size, or keep the default network width and descriptor size "
+				+ "and leave the random teacher off to use the shipped teachers."); // both front ends log this: no flag names
 		try (DescriptorNet random = DescriptorNet.random(a, manager, manager.getDevice(), settings.seed() * 7919 + p)) {
 			return new TeacherWeights(a, random.exportWeights(), "random (untrained teacher: anomaly maps will be poor)");
 		}
