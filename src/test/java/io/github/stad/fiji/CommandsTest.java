@@ -105,7 +105,7 @@ class CommandsTest {
 	void everyCommandIsUnderOneMenuWithSnakeCaseParametersThatAreNotPersisted() {
 		List<CommandInfo> ours = context.service(CommandService.class).getCommands().stream()
 				.filter(i -> i.getClassName().startsWith("io.github.stad.fiji.")).toList();
-		assertEquals(7, ours.size());
+		assertEquals(8, ours.size()); // Train, Detect, Segment, Batch Detect, Evaluate, Refine, Train Teacher, Model Info
 		for (CommandInfo info : ours) {
 			assertTrue(info.getMenuPath().toString().startsWith("[Plugins, Anomaly Detection, "), info.getMenuPath().toString());
 			assertTrue(info.getTitle().endsWith("..."), info.getTitle());

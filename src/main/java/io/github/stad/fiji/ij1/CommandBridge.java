@@ -11,6 +11,7 @@ import io.github.stad.fiji.DetectAnomaliesCommand;
 import io.github.stad.fiji.EvaluateCommand;
 import io.github.stad.fiji.MacroOptions;
 import io.github.stad.fiji.ModelInfoCommand;
+import io.github.stad.fiji.RefineModelCommand;
 import io.github.stad.fiji.SegmentAnomaliesCommand;
 import io.github.stad.fiji.StadCommand;
 import io.github.stad.fiji.TrainModelCommand;
@@ -56,6 +57,7 @@ public class CommandBridge implements PlugIn {
 		COMMANDS.put("evaluate", EvaluateCommand.class);
 		COMMANDS.put("info", ModelInfoCommand.class);
 		COMMANDS.put("teacher", TrainTeacherCommand.class);
+		COMMANDS.put("refine", RefineModelCommand.class);
 	}
 
 	private static Context context;
