@@ -69,13 +69,47 @@ public class BatchDetectCommand extends SegmentingCommand {
 	@Override
 	protected String title() { return "Batch Detect"; }
 
-	/** GUI only: a double-click on a row of the table opens that image with its regions as an overlay. */
+	/**
+	 * GUI only: a double-click on a row of the table opens that image with its regions as an overlay; R
+	 * with rows selected opens their images as a stack and starts Refine Model… with this model, on it.
+	 */
 	private void openOnDoubleClick(BatchTriage triage) {
 		if (!(WindowManager.getWindow(TABLE) instanceof TextWindow window)) return;
 		TextPanel panel = window.getTextPanel();
 		for (MouseListener l : panel.getMouseListeners()) if (l instanceof OpenRow) panel.removeMouseListener(l); // from an earlier batch
+		for (java.awt.event.KeyListener l : panel.getKeyListeners()) if (l instanceof RefineRows) panel.removeKeyListener(l);
 		panel.addMouseListener(new OpenRow(panel, triage));
-		log.info(title() + ": double-click a row of the \"" + TABLE + "\" table to open the image with its regions");
+		panel.addKeyListener(new RefineRows(panel, triage, model_file, getContext()));
+		log.info(title() + ": double-click a row of the \"" + TABLE + "\" table to open the image with its regions; select the rows of normal images and press R to refine the model with them");
+	}
+
+	/** R in the triage table: the selected rows' images as the active stack, and Refine Model… with this model. */
+	private static final class RefineRows extends java.awt.event.KeyAdapter {
+		private final TextPanel panel;
+		private final BatchTriage triage;
+		private final File model;
+		private final org.scijava.Context context;
+
+		RefineRows(TextPanel panel, BatchTriage triage, File model, org.scijava.Context context) {
+			this.panel = panel;
+			this.triage = triage;
+			this.model = model;
+			this.context = context;
+		}
+
+		@Override
+		public void keyPressed(java.awt.event.KeyEvent e) {
+			if (e.getKeyCode() != java.awt.event.KeyEvent.VK_R || e.isControlDown() || e.isMetaDown()) return;
+			int first = panel.getSelectionStart(), last = panel.getSelectionEnd();
+			new Thread(() -> { // not on the event thread: opening reads files
+				try {
+					triage.stackOf(first, last).show(); // the active image: Refine Model… adds it when normal_folder is empty
+					context.service(org.scijava.command.CommandService.class).run(RefineModelCommand.class, true, "model_file", model);
+				} catch (IOException | IllegalArgumentException ex) {
+					IJ.error("Batch Detect", ex.getMessage());
+				}
+			}, "Anomaly Detection: refine with rows").start();
+		}
 	}
 
 	private static final class OpenRow extends MouseAdapter {
