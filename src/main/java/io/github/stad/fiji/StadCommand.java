@@ -11,7 +11,6 @@ import io.github.stad.engine.net.Djl;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
-import org.scijava.module.ModuleItem;
 import org.scijava.thread.ThreadService;
 import org.scijava.plugin.Parameter;
 
@@ -73,14 +72,6 @@ public abstract class StadCommand extends ContextCommand {
 	private void warnAboutBareCheckboxWords() {
 		String warning = MacroOptions.bareWordWarning(MacroOptions.current(threads), MacroOptions.booleanParameters(getClass()));
 		if (warning != null) log.warn(title() + ": " + warning);
-	}
-
-	/**
-	 * Whether an output is left for Fiji to show: none. Fiji's legacy layer would show an ImagePlus output
-	 * on its own thread and window, where an ImageJ 1 macro does not find it; {@link #showResult} shows it.
-	 */
-	boolean leftForFiji(ModuleItem<?> output) {
-		return false;
 	}
 
 	/**

@@ -61,7 +61,7 @@ class FijiMacroPathTest {
 			table.setAccessible(true);
 			table.set(null, new java.util.Hashtable<String, String>());
 		}
-		for (Class<? extends StadCommand> c : java.util.List.of(DetectAnomaliesCommand.class, SegmentAnomaliesCommand.class, EvaluateCommand.class)) {
+		for (Class<? extends StadCommand> c : java.util.List.of(DetectAnomaliesCommand.class, SegmentAnomaliesCommand.class, EvaluateCommand.class, RefineModelCommand.class)) {
 			String title = context.service(CommandService.class).getCommand(c.getName()).getTitle();
 			Menus.getCommands().put(title, LegacyLikeRun.class.getName() + "(\"" + c.getName() + "\")");
 		}
@@ -130,5 +130,16 @@ class FijiMacroPathTest {
 		assertEquals(written, Double.parseDouble(property("aupro")), 0.0, "the table read through call() is the one Evaluate wrote");
 		assertEquals("1", property("regions"), "a threshold below every score makes the whole image one region");
 		assertEquals("yes", property("flagged"));
+	}
+
+	@Test
+	void aMacroRefinesAModelIntoANewFile() throws Exception {
+		Path refined = dir.resolve("refined.zip");
+		byte[] original = Files.readAllBytes(model);
+		macro("run(\"Refine Model...\", \"model_file=[" + model + "] use_gpu=false tile_size=256 normal_folder=[" + CommandsTest.sample("test/good")
+				+ "] time_budget=5 epochs=1 seed=1 refined_model_file=[" + refined + "] overwrite=false\");\n" + record("done", "1"));
+		assertEquals("1", property("done"));
+		assertTrue(Files.isRegularFile(refined));
+		org.junit.jupiter.api.Assertions.assertArrayEquals(original, Files.readAllBytes(model));
 	}
 }
