@@ -36,7 +36,7 @@ public class DenseObjective implements TeacherObjective {
 
 	private final List<FloatImage> images;
 	private final TeacherSettings s;
-	private final TeacherWeights initial;
+	private final TeacherStart start;
 	private final Architecture arch;
 	private CropPairSampler sampler;
 	private DescriptorNet teacher;
@@ -50,11 +50,8 @@ public class DenseObjective implements TeacherObjective {
 		if (s.losses().lambdaM() == 0 && s.losses().lambdaC() == 0) throw new IllegalArgumentException("Dense training needs λm > 0 or λc > 0");
 		this.images = images;
 		this.s = s;
-		this.initial = initial;
 		this.arch = new Architecture(s.patchSize(), images.get(0).channels(), s.network().width(), s.network().descriptorDim());
-		if (initial != null && !initial.architecture().equals(arch)) {
-			throw new IllegalArgumentException("The starting teacher " + initial.source() + " is for " + initial.architecture() + ", but " + arch + " is being trained");
-		}
+		this.start = new TeacherStart(arch, initial, s.seed());
 	}
 
 	@Override public String mode() { return "dense"; }
@@ -63,22 +60,17 @@ public class DenseObjective implements TeacherObjective {
 	@Override public InputNormalisation fitNormalisation() { return InputNormalisation.fit(images); }
 
 	@Override
-	public void describe(TeacherCheckpoint.State state) {
-		state.grid = s.dense().grid();
-		state.crops = s.dense().crops();
-	}
+	public void describe(TeacherCheckpoint.State state) { state.recordBatches(s.dense()); }
 
 	@Override
 	public String mismatch(TeacherCheckpoint.State state, List<float[]> extras) {
-		return state.grid == s.dense().grid() && state.crops == s.dense().crops() ? null : "grid " + state.grid + ", " + state.crops + " crops";
+		return state.batchesDiffer(s.dense());
 	}
 
 	@Override
 	public List<NDArray> prepare(InputNormalisation normalisation, Resumed resumed, NDManager manager, Device device) {
 		sampler = new CropPairSampler(images, normalisation, arch, s.dense().grid(), s.dense().augmentation());
-		teacher = resumed != null ? DescriptorNet.fromWeights(arch, resumed.teacherWeights(), manager, device)
-				: initial != null ? DescriptorNet.fromWeights(arch, initial.weights(), manager, device)
-				: DescriptorNet.random(arch, manager, device, s.seed());
+		teacher = start.network(resumed, manager, device);
 		teacher.setTrainable(true);
 		return teacher.parameters();
 	}

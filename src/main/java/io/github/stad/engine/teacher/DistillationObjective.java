@@ -30,7 +30,7 @@ public final class DistillationObjective implements TeacherObjective {
 	private final List<DistillationTargets.FeatureMap> maps;
 	private final DistillationTargets targets;
 	private final TeacherSettings s;
-	private final TeacherWeights initial;
+	private final TeacherStart start;
 	private final Architecture arch;
 	private InputNormalisation normalisation;
 	private DescriptorNet teacher;
@@ -48,11 +48,8 @@ public final class DistillationObjective implements TeacherObjective {
 		this.targets = targets;
 		this.maps = maps;
 		this.s = s;
-		this.initial = initial;
 		this.arch = new Architecture(s.patchSize(), images.get(0).channels(), s.network().width(), s.network().descriptorDim());
-		if (initial != null && !initial.architecture().equals(arch)) {
-			throw new IllegalArgumentException("The starting teacher " + initial.source() + " is for " + initial.architecture() + ", but " + arch + " is being trained");
-		}
+		this.start = new TeacherStart(arch, initial, s.seed());
 		for (int k = 0; k < images.size(); k++) origins(images.get(k), maps.get(k), k);
 	}
 
@@ -63,14 +60,13 @@ public final class DistillationObjective implements TeacherObjective {
 
 	@Override
 	public void describe(TeacherCheckpoint.State state) {
-		state.grid = s.dense().grid();
-		state.crops = s.dense().crops();
+		state.recordBatches(s.dense());
 		state.targets = targets.describe();
 	}
 
 	@Override
 	public String mismatch(TeacherCheckpoint.State state, List<float[]> extras) {
-		if (state.grid != s.dense().grid() || state.crops != s.dense().crops()) return "grid " + state.grid + ", " + state.crops + " crops";
+		if (state.batchesDiffer(s.dense()) != null) return state.batchesDiffer(s.dense());
 		if (!targets.describe().equals(state.targets)) return "targets " + state.targets;
 		return extras == null || extras.size() != 2 ? "no decoder" : null;
 	}
@@ -78,9 +74,7 @@ public final class DistillationObjective implements TeacherObjective {
 	@Override
 	public List<NDArray> prepare(InputNormalisation normalisation, Resumed resumed, NDManager manager, Device device) {
 		this.normalisation = normalisation;
-		teacher = resumed != null ? DescriptorNet.fromWeights(arch, resumed.teacherWeights(), manager, device)
-				: initial != null ? DescriptorNet.fromWeights(arch, initial.weights(), manager, device)
-				: DescriptorNet.random(arch, manager, device, s.seed());
+		teacher = start.network(resumed, manager, device);
 		int k = targets.channels(), d = arch.descriptorDim();
 		if (resumed != null) {
 			decoderWeight = manager.create(resumed.extras().get(0), new Shape(k, d));

@@ -25,7 +25,7 @@ public final class PatchObjective implements TeacherObjective {
 
 	private final List<FloatImage> images;
 	private final TeacherSettings s;
-	private final TeacherWeights initial;
+	private final TeacherStart start;
 	private final Distiller distiller;
 	private final Architecture arch;
 	private PatchSampler sampler;
@@ -40,12 +40,9 @@ public final class PatchObjective implements TeacherObjective {
 		if (s.losses().lambdaK() > 0 && distiller == null) throw new IllegalArgumentException("λk > 0 needs a pretrained network to distil from (--distill)");
 		this.images = images;
 		this.s = s;
-		this.initial = initial;
 		this.distiller = distiller;
 		this.arch = new Architecture(s.patchSize(), images.get(0).channels(), s.network().width(), s.network().descriptorDim());
-		if (initial != null && !initial.architecture().equals(arch)) {
-			throw new IllegalArgumentException("The starting teacher " + initial.source() + " is for " + initial.architecture() + ", but " + arch + " is being trained");
-		}
+		this.start = new TeacherStart(arch, initial, s.seed());
 	}
 
 	private boolean distilling() { return distiller != null && s.losses().lambdaK() > 0; }
@@ -58,9 +55,7 @@ public final class PatchObjective implements TeacherObjective {
 	@Override
 	public List<NDArray> prepare(InputNormalisation normalisation, Resumed resumed, NDManager manager, Device device) {
 		sampler = new PatchSampler(images, normalisation, s.patchSize(), s.augmentation());
-		teacher = resumed != null ? DescriptorNet.fromWeights(arch, resumed.teacherWeights(), manager, device)
-				: initial != null ? DescriptorNet.fromWeights(arch, initial.weights(), manager, device)
-				: DescriptorNet.random(arch, manager, device, s.seed());
+		teacher = start.network(resumed, manager, device);
 		List<NDArray> params = new ArrayList<>(teacher.parameters());
 		if (distilling()) {
 			NDArray[] decoder = decoder(resumed == null ? null : resumed.extras(), manager);

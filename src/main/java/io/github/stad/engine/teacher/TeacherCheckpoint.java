@@ -42,6 +42,17 @@ public record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<
 
 		InputNormalisation normalisation() { return new InputNormalisation(normalisationMean, normalisationStd); }
 
+		/** Dense and distil modes: the grid side and crops per step, which fix the batches. */
+		void recordBatches(TeacherSettings.Dense dense) {
+			grid = dense.grid();
+			crops = dense.crops();
+		}
+
+		/** Null when the batches of {@code dense} are those of this state, else what this state had. */
+		String batchesDiffer(TeacherSettings.Dense dense) {
+			return grid == dense.grid() && crops == dense.crops() ? null : "grid " + grid + ", " + crops + " crops";
+		}
+
 		/** The state at iteration 0 of a new run: the settings that must not change on resume, and the photos' normalisation. */
 		static State fresh(String mode, TeacherSettings s, int channels, InputNormalisation n) {
 			State state = new State();
