@@ -17,6 +17,7 @@ import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
 import io.github.stad.jobs.OutputGuard;
+import io.github.stad.jobs.RefineJob;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.ScoreShards;
 import io.github.stad.jobs.Shard;
@@ -53,6 +54,9 @@ public final class Main {
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--learning-rate 2e-4] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
 			            [--mode patch|dense|colour|distil] [--targets DIR (distil: P's precomputed features)] dense, distil: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
 			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns] [--synthetic-defects 0]
+			  refine    --model MODEL.zip --normal MORE --out REFINED.zip [--time-budget MINUTES (default 5) | --epochs N] [--training SET] [--validation SET]
+			            [--seed S] [--tile 256] [--cpu] [--overwrite]   the model's students continue on its training images plus MORE (normal images,
+			            e.g. false alarms), then recalibrate on its validation images; SETs default to those in the model's provenance
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--epochs 30 | --time-budget MINUTES] [--patch-sizes 17,33] [--overwrite]   train (shipped teachers), score and evaluate on the bundled sample images
 			stad <command> --help: that command's options, each explained in one line.
@@ -87,6 +91,7 @@ public final class Main {
 				case "merge-scores" -> mergeScores(rest, out);
 				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite", "flips", "turns")), progress, out);
+				case "refine" -> refine(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
 				case "demo" -> demo(new Args(rest, Set.of("cpu", "overwrite")), out, err);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
@@ -201,6 +206,29 @@ public final class Main {
 			}
 			String warning = m.provenance().get("warning");
 			if (warning != null) out.println("WARNING: " + warning); // the last line: a summary must not hide it
+		}
+	}
+
+	/** Minutes a refinement takes by default: it continues trained students, so a few minutes do. */
+	static final double REFINE_MINUTES = 5;
+
+	private static void refine(Args a, Progress progress, PrintStream out) throws IOException {
+		Path modelFile = a.path("model"), refined = a.path("out");
+		String more = a.required("normal"), training = a.optional("training", null), validation = a.optional("validation", null);
+		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
+		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
+		TrainingSettings.Builder b = TrainingSettings.builder().seed(a.integer("seed", 1)).tileSize(CHECK.tile("tile", a.integer("tile", 256))).useGpu(!a.flag("cpu"));
+		if (epochs != null) b.epochs(CHECK.count("epochs", a.integer("epochs", 0), 1, 1_000_000));
+		else b.timeBudget(CHECK.positive("time-budget", a.number("time-budget", REFINE_MINUTES)));
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(more);
+		a.rejectUnknown();
+		RefineJob.Sets sets = RefineJob.sets(modelFile, training, validation, CHECK);
+		List<ImageEntry> added = ImageSets.resolve(more);
+		RefineJob.checkOutput(modelFile, added, sets, refined, guard); // before any image is read
+		out.println("Refining " + modelFile + " with " + added.size() + " added image(s) on " + (sets.training().size() + added.size()) + " training image(s), validating on "
+				+ sets.validation().size() + "; " + Djl.describe());
+		try (AnomalyModel m = RefineJob.run(modelFile, added, more, sets, refined, b.build(), guard, progress)) {
+			out.println("Refined model: " + refined + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + "); " + modelFile + " is unchanged");
 		}
 	}
 
