@@ -108,6 +108,17 @@ final class Help {
 						new Flag("turns", "", "dense: also turn crops by 90°"),
 						new Flag("synthetic-defects", "W", "dense: weight of planted synthetic defects (default 0 = off)"),
 						CPU, OVERWRITE)));
+		COMMANDS.put("refine", new Command("refine --model MODEL.zip --normal MORE --out REFINED.zip [options]",
+				"teaches a model that more images are normal (e.g. its false alarms): its students continue, then it is calibrated again; the input model is not changed", List.of(
+						new Flag("model", "MODEL.zip", "the model to refine (read only)"),
+						new Flag("normal", "SET", "the images to add as normal"),
+						new Flag("out", "REFINED.zip", "the refined model"),
+						new Flag("time-budget", "MINUTES", "minutes of student training (default 5)"),
+						new Flag("epochs", "N", "instead of a time budget: N epochs, reproducible on the CPU"),
+						new Flag("training", "SET", "the model's training images (default: the set its provenance names)"),
+						new Flag("validation", "SET", "the model's validation images (default: the set its provenance names)"),
+						new Flag("seed", "S", "random seed"),
+						TILE, CPU, OVERWRITE)));
 		COMMANDS.put("info", new Command("info --model MODEL.zip",
 				"prints the settings, threshold, training summary and provenance of a model", List.of(
 						new Flag("model", "MODEL.zip", "the model file"))));
