@@ -53,9 +53,9 @@ class FijiMacroPathTest {
 	static void setUp() throws Exception {
 		context = new Context();
 		model = dir.resolve("model.zip");
-		CommandsTest.context = context;
-		assertTrue(!((org.scijava.Cancelable) CommandsTest.run(TrainModelCommand.class, CommandsTest.tinyTraining(Map.of("normal_folder", CommandsTest.sample("normal"),
-				"validation_folder", CommandsTest.sample("validation"), "model_file", model.toFile())))).isCanceled());
+		CommandInfo train = context.service(CommandService.class).getCommand(TrainModelCommand.class.getName());
+		assertTrue(!((org.scijava.Cancelable) context.service(ModuleService.class).run(train, true, CommandsTest.tinyTraining(Map.of("normal_folder", CommandsTest.sample("normal"),
+				"validation_folder", CommandsTest.sample("validation"), "model_file", model.toFile()))).get()).isCanceled());
 		if (Menus.getCommands() == null) { // headless, ImageJ 1 builds no menus (Fiji's legacy layer patches that): an empty command table
 			java.lang.reflect.Field table = Menus.class.getDeclaredField("pluginsTable");
 			table.setAccessible(true);
@@ -71,10 +71,9 @@ class FijiMacroPathTest {
 	static void tearDown() {
 		Interpreter.batchMode = false;
 		if (context != null) context.dispose();
-		CommandsTest.context = null;
 	}
 
-	/** Runs macro code on a macro thread of its own, as ImageJ runs macros; returns the system properties it set. */
+	/** Runs macro code on a macro thread of its own, as ImageJ runs macros; what it found it records as system properties. */
 	static void macro(String code) throws InterruptedException {
 		Thread t = new Thread(() -> new Interpreter().run(code), "Run$_test-macro");
 		t.start();
