@@ -7,7 +7,7 @@ import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.StudentSchedule;
 import io.github.stad.engine.training.TrainingSettings;
@@ -17,9 +17,11 @@ import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
 import io.github.stad.jobs.OutputGuard;
+import io.github.stad.jobs.RefineJob;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.ScoreShards;
 import io.github.stad.jobs.Shard;
+import io.github.stad.jobs.TeacherRequest;
 import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
 import io.github.stad.jobs.TrainTeacherJob;
@@ -50,8 +52,11 @@ public final class Main {
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--learning-rate 2e-4] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
-			            [--mode patch|dense|colour] dense: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
+			            [--mode patch|dense|colour|distil] [--targets DIR (distil: P's precomputed features)] dense, distil: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
 			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns] [--synthetic-defects 0]
+			  refine    --model MODEL.zip --normal MORE --out REFINED.zip [--time-budget MINUTES (default 5) | --epochs N] [--training SET] [--validation SET]
+			            [--seed S] [--tile 256] [--cpu] [--overwrite]   the model's students continue on its training images plus MORE (normal images,
+			            e.g. false alarms), then recalibrate on its validation images; SETs default to those in the model's provenance
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--epochs 30 | --time-budget MINUTES] [--patch-sizes 17,33] [--overwrite]   train (shipped teachers), score and evaluate on the bundled sample images
 			stad <command> --help: that command's options, each explained in one line.
@@ -86,6 +91,7 @@ public final class Main {
 				case "merge-scores" -> mergeScores(rest, out);
 				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite", "flips", "turns")), progress, out);
+				case "refine" -> refine(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
 				case "demo" -> demo(new Args(rest, Set.of("cpu", "overwrite")), out, err);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
@@ -203,6 +209,29 @@ public final class Main {
 		}
 	}
 
+	/** Minutes a refinement takes by default: it continues trained students, so a few minutes do. */
+	static final double REFINE_MINUTES = 5;
+
+	private static void refine(Args a, Progress progress, PrintStream out) throws IOException {
+		Path modelFile = a.path("model"), refined = a.path("out");
+		String more = a.required("normal"), training = a.optional("training", null), validation = a.optional("validation", null);
+		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
+		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
+		TrainingSettings.Builder b = TrainingSettings.builder().seed(a.integer("seed", 1)).tileSize(CHECK.tile("tile", a.integer("tile", 256))).useGpu(!a.flag("cpu"));
+		if (epochs != null) b.epochs(CHECK.count("epochs", a.integer("epochs", 0), 1, 1_000_000));
+		else b.timeBudget(CHECK.positive("time-budget", a.number("time-budget", REFINE_MINUTES)));
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(more);
+		a.rejectUnknown();
+		RefineJob.Sets sets = RefineJob.sets(modelFile, training, validation, CHECK);
+		List<ImageEntry> added = ImageSets.resolve(more);
+		RefineJob.checkOutput(modelFile, added, sets, refined, guard); // before any image is read
+		out.println("Refining " + modelFile + " with " + added.size() + " added image(s) on " + (sets.training().size() + added.size()) + " training image(s), validating on "
+				+ sets.validation().size() + "; " + Djl.describe());
+		try (AnomalyModel m = RefineJob.run(modelFile, added, more, sets, refined, b.build(), guard, progress)) {
+			out.println("Refined model: " + refined + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + "); " + modelFile + " is unchanged");
+		}
+	}
+
 	private static void score(Args a, Progress progress, PrintStream out) throws IOException {
 		Path modelFile = a.path("model");
 		String input = a.required("input");
@@ -295,22 +324,27 @@ public final class Main {
 		CHECK.count("batch", a.integer("batch", d.batchSize()), 2, 4096);
 		CHECK.positive("learning-rate", a.number("learning-rate", d.optimiser().learningRate()));
 		String distill = a.optional("distill", null);
+		String targets = a.optional("targets", null);
+		boolean distilMode = "distil".equalsIgnoreCase(a.optional("mode", "")) || "distill".equalsIgnoreCase(a.optional("mode", ""));
 		TeacherSettings s = TeacherSettings.builder(p).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
 				.learningRate((float) a.number("learning-rate", d.optimiser().learningRate()))
-				.lambdas((float) a.number("lambda-k", distill == null ? 0 : 1), (float) a.number("lambda-m", d.losses().lambdaM()), (float) a.number("lambda-c", d.losses().lambdaC()))
+				.lambdas((float) a.number("lambda-k", distill == null && !distilMode ? 0 : 1), (float) a.number("lambda-m", distilMode ? 0 : d.losses().lambdaM()),
+						(float) a.number("lambda-c", d.losses().lambdaC()))
 				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu"))
 				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense())).build();
-		int distillSize = a.integer("distill-input-size", 224);
+		int distillSize = a.integer("distill-input-size", TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE);
 		String resume = a.optional("resume", null);
 		String init = a.optional("init", null);
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(images);
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
 		Path resumeFile = resume == null ? null : Path.of(resume);
-		TrainTeacherJob.checkOutput(set, init, distill, file, resumeFile, s, guard);
+		TeacherRequest request = TeacherRequest.builder(set, images, s, file).initial(init).distill(distill, distillSize).targets(targets == null ? null : Path.of(targets))
+				.resume(resumeFile).guard(guard).build();
+		TrainTeacherJob.checkOutput(request);
 		out.println("Pretraining a p=" + p + " teacher (" + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); " + Djl.describe());
-		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resumeFile, guard, progress);
+		TeacherTraining.Result r = TrainTeacherJob.run(request, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
 	}

@@ -34,7 +34,7 @@ public final class ArgumentChecks {
 			Map.entry("patch-sizes", "patch_sizes"), Map.entry("width", "network_width"), Map.entry("descriptor-dim", "descriptor_size"), Map.entry("fpr", "threshold_fpr"),
 			Map.entry("tile", "tile_size"), Map.entry("min-area", "min_region_size"), Map.entry("max-fpr", "max_fpr"), Map.entry("threshold", "threshold_value"),
 			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget"), Map.entry("scale", "processing_scale"),
-			Map.entry("adapt-teacher", "teacher_adaptation")));
+			Map.entry("adapt-teacher", "teacher_adaptation"), Map.entry("training", "training_folder"), Map.entry("validation", "validation_folder")));
 
 	private final Map<String, String> fijiNames;
 

@@ -121,6 +121,33 @@ class MainTest {
 	}
 
 	@Test
+	void trainTeacherDistilModeReadsPrecomputedTargets() throws IOException {
+		Path targets = dir.resolve("targets");
+		Files.createDirectories(targets);
+		java.util.List<io.github.stad.engine.image.FloatImage> photos = new java.util.ArrayList<>();
+		try (var files = Files.list(SAMPLES.resolve("normal"))) {
+			for (Path f : files.sorted().toList()) photos.add(io.github.stad.io.ImageReader.read(f));
+		}
+		io.github.stad.engine.teacher.DistillationTest.writeTargets(targets, photos, 2, (y, x) -> new float[] { y.floatValue(), x.floatValue() }, new float[] { 60, 60 },
+				new float[] { 30, 30 });
+		Path out = dir.resolve("distil-p17.zip");
+		Run r = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "distil",
+				"--targets", targets.toString(), "--iterations", "2", "--width", "8", "--descriptor-dim", "16", "--grid", "6", "--crops", "2", "--cpu");
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("distil mode"), r.out());
+		assertEquals(17, io.github.stad.engine.files.TeacherFile.load(out).architecture().patchSize());
+		Run noTargets = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("bad.zip").toString(),
+				"--mode", "distil", "--iterations", "1", "--width", "8", "--descriptor-dim", "16", "--cpu");
+		assertNotEquals(0, noTargets.code());
+		assertTrue(noTargets.err().contains("--targets"), noTargets.err());
+		Run missingFolder = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("bad.zip").toString(),
+				"--mode", "distil", "--targets", dir.resolve("nowhere").toString(), "--cpu");
+		assertNotEquals(0, missingFolder.code());
+		assertTrue(missingFolder.err().contains("nowhere"), missingFolder.err());
+		assertFalse(Files.exists(dir.resolve("bad.zip")));
+	}
+
+	@Test
 	void scoreWritesMapsOverlaysRoisAndCsv() throws IOException {
 		Path out = dir.resolve("scores");
 		Run r = stad("score", "--model", model.toString(), "--input", SAMPLES.resolve("test").toString(), "--out", out.toString(), "--cpu");

@@ -52,6 +52,8 @@ public final class AnomalyModel implements AutoCloseable {
 		this.processingScale = processingScale;
 	}
 
+	/** Where the networks live; a refined model takes it over with the teachers (ModelRefiner). */
+	public NDManager manager() { return manager; }
 	public InputNormalisation normalisation() { return normalisation; }
 	public List<ScaleModel> scales() { return scales; }
 	public Calibration calibration() { return calibration; }

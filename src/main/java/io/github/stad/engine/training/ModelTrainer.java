@@ -281,7 +281,7 @@ public final class ModelTrainer {
 	}
 
 	/** The e and v values of a window's pixels, its pieces one after another (the calibration needs their values, not their places). */
-	private static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, Progress progress) {
+	static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, Progress progress) {
 		List<CalibrationSample.Rect> parts = win.parts();
 		if (parts.size() == 1) {
 			CalibrationSample.Rect r = parts.get(0);
@@ -325,7 +325,7 @@ public final class ModelTrainer {
 	 * Seconds per validation pixel for all scales together, from one timed pass over a crop of a
 	 * validation image per scale (with untrained students of the same size: the cost is the same).
 	 */
-	private static double validationSecondsPerPixel(List<TeacherTarget> targets, FloatImage first, TrainingSettings settings, NDManager manager, LongSupplier clock) {
+	static double validationSecondsPerPixel(List<TeacherTarget> targets, FloatImage first, TrainingSettings settings, NDManager manager, LongSupplier clock) {
 		int w = Math.min(first.width(), 128), h = Math.min(first.height(), 128);
 		FloatImage crop = crop(first, w, h);
 		double seconds = 0;
@@ -344,7 +344,7 @@ public final class ModelTrainer {
 		return seconds;
 	}
 
-	private static FloatImage resized(FloatImage image, double scale) {
+	static FloatImage resized(FloatImage image, double scale) {
 		return Resampling.areaResize(image, Resampling.scaledSide(image.width(), scale), Resampling.scaledSide(image.height(), scale));
 	}
 
@@ -377,7 +377,8 @@ public final class ModelTrainer {
 		}
 		Architecture a = new Architecture(p, channels, settings.network().width(), settings.network().descriptorDim());
 		progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
-				+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
+				+ "Results will be much worse than with a pretrained teacher: give a teacher file for this patch size, or keep the default network width and descriptor size "
+				+ "and leave the random teacher off to use the shipped teachers."); // both front ends log this: no flag names
 		try (DescriptorNet random = DescriptorNet.random(a, manager, manager.getDevice(), settings.seed() * 7919 + p)) {
 			return new TeacherWeights(a, random.exportWeights(), "random (untrained teacher: anomaly maps will be poor)");
 		}
