@@ -108,6 +108,17 @@ final class Help {
 						new Flag("turns", "", "dense: also turn crops by 90°"),
 						new Flag("synthetic-defects", "W", "dense: weight of planted synthetic defects (default 0 = off)"),
 						CPU, OVERWRITE)));
+		COMMANDS.put("refine", new Command("refine --model MODEL.zip --normal MORE --out REFINED.zip [options]",
+				"continues the model's students on its training images plus MORE normal images, then calibrates again; the input model is never changed", List.of(
+						new Flag("model", "MODEL.zip", "the model to refine (read only)"),
+						new Flag("normal", "MORE", "the normal images to add, e.g. false alarms"),
+						new Flag("out", "REFINED.zip", "the refined model to write"),
+						new Flag("time-budget", "MINUTES", "minutes of refinement (default 5)"),
+						new Flag("epochs", "N", "instead of a time budget: N epochs"),
+						new Flag("training", "SET", "the model's training images (default: the set in its provenance)"),
+						new Flag("validation", "SET", "validation images (default: the set in its provenance)"),
+						new Flag("seed", "S", "random seed"),
+						TILE, CPU, OVERWRITE)));
 		COMMANDS.put("info", new Command("info --model MODEL.zip",
 				"prints the settings, threshold, training summary and provenance of a model", List.of(
 						new Flag("model", "MODEL.zip", "the model file"))));
