@@ -109,14 +109,14 @@ final class Help {
 						new Flag("synthetic-defects", "W", "dense: weight of planted synthetic defects (default 0 = off)"),
 						CPU, OVERWRITE)));
 		COMMANDS.put("refine", new Command("refine --model MODEL.zip --normal MORE --out REFINED.zip [options]",
-				"teaches a model that more images are normal (e.g. its false alarms): its students continue, then it is calibrated again; the input model is not changed", List.of(
+				"continues the model's students on its training images plus MORE normal images, then calibrates again; the input model is never changed", List.of(
 						new Flag("model", "MODEL.zip", "the model to refine (read only)"),
-						new Flag("normal", "SET", "the images to add as normal"),
-						new Flag("out", "REFINED.zip", "the refined model"),
-						new Flag("time-budget", "MINUTES", "minutes of student training (default 5)"),
-						new Flag("epochs", "N", "instead of a time budget: N epochs, reproducible on the CPU"),
-						new Flag("training", "SET", "the model's training images (default: the set its provenance names)"),
-						new Flag("validation", "SET", "the model's validation images (default: the set its provenance names)"),
+						new Flag("normal", "MORE", "the normal images to add, e.g. false alarms"),
+						new Flag("out", "REFINED.zip", "the refined model to write"),
+						new Flag("time-budget", "MINUTES", "minutes of refinement (default 5)"),
+						new Flag("epochs", "N", "instead of a time budget: N epochs"),
+						new Flag("training", "SET", "the model's training images (default: the set in its provenance)"),
+						new Flag("validation", "SET", "validation images (default: the set in its provenance)"),
 						new Flag("seed", "S", "random seed"),
 						TILE, CPU, OVERWRITE)));
 		COMMANDS.put("info", new Command("info --model MODEL.zip",

@@ -78,6 +78,15 @@ public final class RefineJob {
 			OutputGuard guard, Progress progress) throws IOException {
 		if (added.isEmpty()) throw new IllegalArgumentException("No images to add: give the normal images the model should learn");
 		checkOutput(modelFile, List.of(), sets, out, guard);
+		java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+		try (io.github.stad.engine.files.OutputLock lock = io.github.stad.engine.files.OutputLock.acquire(out, "the model file", progress::log)) {
+			guard.checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
+			return refineAndSave(modelFile, added, addedName, sets, out, settings, progress);
+		}
+	}
+
+	private static AnomalyModel refineAndSave(Path modelFile, List<FloatImage> added, String addedName, Sets sets, Path out, TrainingSettings settings,
+			Progress progress) throws IOException {
 		List<FloatImage> training = new ArrayList<>(ImageLoading.readAll(sets.training(), "training", progress));
 		training.addAll(added);
 		List<FloatImage> validation = ImageLoading.readAll(sets.validation(), "validation", progress);

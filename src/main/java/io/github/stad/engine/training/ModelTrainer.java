@@ -80,9 +80,15 @@ public final class ModelTrainer {
 			boolean adapting = budget.timed() ? adaptation.budgetShare() > 0 : adaptation.steps() > 0;
 			// Progress bar: teacher adaptation (when on) its share of 80 %, teacher statistics 5 %, students the rest of 85 %, validation 15 %.
 			double adapted = adapting ? 0.8 * (budget.timed() ? adaptation.budgetShare() : 0.2) : 0, studentsFrom = adapted + 0.05;
+			List<TeacherWeights> loaded = new ArrayList<>();
+			for (int p : patchSizes) loaded.add(teacherWeights(p, channels, settings, teachers, manager, progress));
+			if (budget.timed() && !adapting) { // before any real work: a budget whose statistics and validation leave the students too little is refused
+				requireBudgetFits(loaded, trainSet, normalisation.apply(validation.get(0)), validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum(),
+						settings, manager, clock);
+			}
 			for (int s = 0; s < n; s++) {
 				int p = patchSizes[s];
-				TeacherWeights weights = teacherWeights(p, channels, settings, teachers, manager, progress);
+				TeacherWeights weights = loaded.get(s);
 				if (adapting) {
 					StepBudget steps;
 					if (budget.timed()) { // the adaptation's share of the budget, less what earlier scales used, over the scales left
@@ -191,6 +197,47 @@ public final class ModelTrainer {
 				manager.close();
 			}
 		}
+	}
+
+	/**
+	 * Times the teacher statistics on one block of one image and validation on one window, per patch size,
+	 * and refuses a time budget that would leave the students less than {@link #MIN_STUDENT_SHARE} of it,
+	 * naming the smallest that would do. Costs a few passes of the teachers, not the statistics.
+	 */
+	private static void requireBudgetFits(List<TeacherWeights> teachers, List<FloatImage> trainSet, FloatImage firstValidation, long validationPixels,
+			TrainingSettings settings, NDManager manager, LongSupplier clock) {
+		long t0 = clock.getAsLong();
+		double statistics = 0, perPixel = 0;
+		for (TeacherWeights w : teachers) {
+			DescriptorNet teacher = DescriptorNet.fromWeights(w.architecture(), w.weights(), manager, manager.getDevice());
+			try {
+				long a = clock.getAsLong();
+				DescriptorStatistics.fit(teacher, List.of(trainSet.get(0)), 1, settings.compute().tileSize(), DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, Progress.NONE);
+				statistics += (clock.getAsLong() - a) / 1e9 * statisticsBlocks(trainSet, w.architecture().outputStride());
+				int d = w.architecture().descriptorDim();
+				float[] mu = new float[d], sigma = new float[d];
+				Arrays.fill(sigma, 1);
+				perPixel += validationSecondsPerPixel(List.of(new TeacherTarget(teacher, mu, sigma)), firstValidation, settings, manager, clock);
+			} finally {
+				teacher.close();
+			}
+		}
+		double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
+		double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
+		double forStudents = total - probes - statistics - validation;
+		if (forStudents >= MIN_STUDENT_SHARE * total) return;
+		double needed = (probes + statistics + perPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
+		throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: the teacher statistics will take about %.0f s and validation about %.0f s,"
+				+ " which leaves the students %s; give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images",
+				minutes(total), statistics, validation, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
+	}
+
+	/** Blocks of {@link DescriptorStatistics#BLOCK}² grid points the statistics pass over: its sample, or each image's whole grid if smaller. */
+	private static double statisticsBlocks(List<FloatImage> images, int stride) {
+		long perImage = Math.max(DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, DescriptorStatistics.SAMPLE / images.size());
+		double descriptors = 0;
+		for (FloatImage i : images) descriptors += Math.min(perImage, (long) ((i.width() - 1) / stride + 1) * ((i.height() - 1) / stride + 1));
+		return descriptors / (DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK);
 	}
 
 	/** The share of a time budget that student training must get at least, or the training is refused before it starts. */

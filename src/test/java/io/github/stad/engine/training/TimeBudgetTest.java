@@ -112,8 +112,11 @@ class TimeBudgetTest {
 	void aBudgetThatLeavesTheStudentsTooLittleIsRefusedWithTheSmallestThatWorks() {
 		TrainingSettings s = TrainingSettings.builder().patchSizes(17, 33).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false)
 				.timeBudget(0.05).build(); // 3 s, and every clock read takes 1 s
+		List<String> updates = new ArrayList<>();
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelTrainer.train(Synthetic.textures("n", 3, 40, 40, 1),
-				Synthetic.textures("v", 1, 40, 40, 9), s, TeacherWeights.Source.NONE, Map.of(), Progress.NONE, ticking(1_000_000_000L)));
+				Synthetic.textures("v", 1, 40, 40, 9), s, TeacherWeights.Source.NONE, Map.of(), (message, fraction) -> updates.add(message), ticking(1_000_000_000L)));
+		assertTrue(e.getMessage().contains("the teacher statistics will take about"), "refused on the estimate: " + e.getMessage());
+		assertTrue(updates.stream().noneMatch(u -> u.contains("teacher descriptors")), "before the statistics: " + updates);
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("a time budget of at least (\\d+) minutes").matcher(e.getMessage());
 		assertTrue(e.getMessage().contains("cannot be met") && m.find(), e.getMessage());
 		assertTrue(Integer.parseInt(m.group(1)) >= 1, e.getMessage());
