@@ -123,6 +123,15 @@ class MobileNetV2(torch.nn.Module):
         return x + saved[detail]   # add
 
 
+def pool(features, pooling):
+    """'none', or 'avg3': 3x3 mean, stride 1, padding that keeps the size, border means over the pixels inside."""
+    if pooling == 'none':
+        return features
+    if pooling == 'avg3':
+        return F.avg_pool2d(features, 3, stride=1, padding=1, count_include_pad=False)
+    raise ValueError(f'pooling {pooling!r}: use none or avg3')
+
+
 def _tf_same_pad(x, k, stride):
     """TensorFlow's 'same': total padding max((ceil(n/s) - 1) s + k - n, 0), the smaller half before."""
     pads = []
@@ -239,6 +248,8 @@ def _axis_geometry(layer, n):
                     raise ValueError(f'{name}: strided same padding depends on the size; not in MobileNetV2')
                 pending = (k - 1) // 2
             else:
+                if n < k:
+                    raise ValueError(f'the image is too small for {layer}: {name} gets {n} pixels, fewer than its kernel')
                 n = (n - k) // s + 1
             offset += step * ((k - 1) / 2 - pending)
             rf += (k - 1) * step
