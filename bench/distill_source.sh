@@ -4,13 +4,13 @@
 # version with `npm pack` (no install scripts), refuses it unless its sha512 is the pinned one,
 # decodes the bundled weights to a tfjs model (model.json + weights.bin), loads them into PyTorch
 # (bench/distill/mobilenet_v2.py) and checks P against the package's own runtime, TensorFlow.js
-# (pinned, from npm, CPU backend), on a test image: at most 1e-4 apart or it fails.
+# (pinned, from npm, CPU backend), on test images of 224² and 157x203: at most 1e-4 apart or it fails.
 # A build-time tool only: users never need P, Python or Node. Nothing here is committed.
 #
 # usage: bench/distill_source.sh [CACHE_DIR]     (default bench/out/distill)
 # needs: node and npm (Node 20), /usr/bin/python3 with python3-numpy and python3-torch (PYTHON=... to change)
 # writes: CACHE_DIR/nsfwjs-4.4.0.tgz, CACHE_DIR/p/{model.json,weights.bin,source.json,LICENSE} (P),
-#         CACHE_DIR/node/ (tfjs), CACHE_DIR/check/ (tfjs's outputs, difference.txt)
+#         CACHE_DIR/node/ (tfjs), CACHE_DIR/check/ (tfjs's outputs per size, difference.txt)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 PACKAGE=nsfwjs
@@ -62,11 +62,14 @@ if [ "$(node -p "try{require('$CACHE/node/node_modules/@tensorflow/tfjs/package.
   npm install --prefix "$CACHE/node" --ignore-scripts --no-audit --no-fund --no-save --silent "@tensorflow/tfjs@$TFJS"
 fi
 rm -rf "$CACHE/check"
-NODE_PATH=$CACHE/node/node_modules node "$HERE/distill/tfjs_outputs.js" "$BUILD" "$CACHE/check" "${CHECK_LAYERS[@]}" 2>&1 \
-  | grep -v -e '^=*$' -e 'running TensorFlow.js in Node.js' >&2 || true
-[ -f "$CACHE/check/outputs.json" ] || die "tfjs did not run the decoded model (see above)"
-
-# 4. PyTorch against tfjs: fails above 1e-4.
-"$PYTHON" "$HERE/distill/check_tfjs.py" "$BUILD" "$CACHE/check" 1e-4 | tee "$CACHE/check/difference.txt"
+for SIZE in 224x224 157x203; do    # the model's own input size, and an odd one (photos come in any size)
+  OUT=$CACHE/check/$SIZE
+  NODE_PATH=$CACHE/node/node_modules node "$HERE/distill/tfjs_outputs.js" "$BUILD" "$OUT" ${SIZE/x/ } "${CHECK_LAYERS[@]}" 2>&1 \
+    | grep -v -e '^=*$' -e 'running TensorFlow.js in Node.js' >&2 || true
+  [ -f "$OUT/outputs.json" ] || die "tfjs did not run the decoded model (see above)"
+  # 4. PyTorch against tfjs: fails above 1e-4.
+  echo "$SIZE:" | tee -a "$CACHE/check/difference.txt"
+  "$PYTHON" "$HERE/distill/check_tfjs.py" "$BUILD" "$OUT" 1e-4 | tee -a "$CACHE/check/difference.txt"
+done
 rm -rf "$CACHE/p" && mv "$BUILD" "$CACHE/p"
 echo "P: $CACHE/p" >&2
