@@ -105,6 +105,7 @@ def test_images_that_are_not_8_bit_gray_or_rgb_are_refused(p_dir, tmp_path, caps
     assert run(p_dir, tmp_path / 'out', [bad]) == 1
     err = capsys.readouterr().err
     assert 'bad.png' in err and '8-bit gray or RGB PNG' in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / 'out').exists()
 
 
 def test_missing_p_says_how_to_build_it(images, tmp_path, capsys):
@@ -118,3 +119,21 @@ def test_two_images_of_one_name_are_refused(p_dir, images, tmp_path, capsys):
     (other / 'gray.png').write_bytes((images / 'gray.png').read_bytes())
     assert run(p_dir, tmp_path / 'out', [images / 'gray.png', other / 'gray.png']) == 1
     assert 'rename one' in capsys.readouterr().err
+
+
+def test_several_target_sets_in_one_pass_equal_separate_runs(p_dir, images, tmp_path):
+    together = [tmp_path / 'p65', tmp_path / 'p17']
+    assert targets.main(['--layer', 'block_4_expand_relu,block_3_expand_relu', '--pool', 'avg3,none', '--scale', '1',
+                         '--out', ','.join(map(str, together)), '--source', p_dir, '--keep-free', '0', str(images)]) == 0
+    assert run(p_dir, tmp_path / 'alone65', [images]) == 0
+    assert run(p_dir, tmp_path / 'alone17', [images], layer='block_3_expand_relu', pooling='none') == 0
+    for one, alone in zip(together, [tmp_path / 'alone65', tmp_path / 'alone17']):
+        assert sorted(os.listdir(one)) == sorted(os.listdir(alone))
+        for f in os.listdir(one):
+            assert (one / f).read_bytes() == (alone / f).read_bytes(), f
+
+
+def test_lists_of_different_lengths_are_refused(p_dir, images, tmp_path, capsys):
+    assert targets.main(['--layer', 'block_4_expand_relu,block_3_expand_relu', '--pool', 'avg3', '--scale', '1',
+                         '--out', str(tmp_path / 'a'), '--source', p_dir, str(images)]) == 1
+    assert 'give as many of each' in capsys.readouterr().err
