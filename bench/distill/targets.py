@@ -4,9 +4,10 @@ usage: python3 targets.py --layer L --pool {none,avg3} --scale S --out DIR [--so
        --layer L1,L2 --pool A,B --out DIR1,DIR2: several target sets from one pass of P per image
 
 For every 8-bit PNG (gray or RGB; gray -> [0, 1] copied to RGB; value / 255) writes DIR/NAME.npy
-(NAME: the file name without extension; float16 '<f2', shape (C, H', W'), C order) and, when all
-are there, DIR/targets.json: the settings, the exact geometry of the features in original pixels,
-per-channel mean and std over all images' features, the images and P's source. Deterministic;
+(NAME: the file name without extension; float16 '<f2', shape (C, H', W'), C order) and
+DIR/targets.json: the settings, the exact geometry of the features in original pixels, P's source,
+and once all images are done ("complete": true) per-channel mean and std over all images' features
+and the list of images. Deterministic;
 resumable: run it again with the same settings and it skips the images whose .npy is complete.
 P_DIR: P as bench/distill_source.sh builds it (default bench/out/distill/p).
 """
