@@ -16,6 +16,7 @@ import torch.nn.functional as F
 STRIDE_2_BLOCKS = (1, 3, 6, 13)
 RESIDUAL_BLOCKS = (2, 4, 5, 7, 8, 9, 11, 12, 14, 15)   # stride 1, same width in and out: block_N_add
 LAST_BLOCK = 16
+BN_EPSILON = 1e-3             # Keras MobileNetV2's, checked against model.json
 KERAS_PAD = (0, 1, 0, 1)       # correct_pad for the even sizes of a 224² input: ((0, 1), (0, 1))
 
 
@@ -73,7 +74,6 @@ class MobileNetV2(torch.nn.Module):
             self._load(weights, name, kind)
 
     def _load(self, weights, name, kind):
-        key = name
         if kind == 'conv':        # Keras [kh, kw, in, out] -> torch [out, in, kh, kw]
             w = _weight(weights, f'{name}/kernel').transpose(3, 2, 0, 1)
         elif kind == 'depthwise':  # Keras [kh, kw, in, mult] -> torch [in * mult, 1, kh, kw]
@@ -81,11 +81,11 @@ class MobileNetV2(torch.nn.Module):
             w = k.reshape(k.shape[0], k.shape[1], -1, 1).transpose(2, 3, 0, 1)
         elif kind == 'bn':
             for part in ('gamma', 'beta', 'moving_mean', 'moving_variance'):
-                self.register_buffer(f'{key}__{part}', torch.from_numpy(_weight(weights, f'{name}/{part}').copy()))
+                self.register_buffer(f'{name}__{part}', torch.from_numpy(_weight(weights, f'{name}/{part}').copy()))
             return
         else:
             return
-        self.register_buffer(key, torch.from_numpy(np.ascontiguousarray(w, dtype=np.float32)))
+        self.register_buffer(name, torch.from_numpy(np.ascontiguousarray(w, dtype=np.float32)))
 
     def layer_names(self):
         return [op[0] for op in self.plan]
@@ -106,18 +106,17 @@ class MobileNetV2(torch.nn.Module):
         return out
 
     def _apply(self, x, name, kind, detail, saved):
-        key = name
         if kind == 'pad':
             top, bottom, left, right = detail
             return F.pad(x, (left, right, top, bottom))
         if kind in ('conv', 'depthwise'):
             k, stride, padding = detail
             x = _tf_same_pad(x, k, stride) if padding == 'same' else x
-            return F.conv2d(x, getattr(self, key), stride=stride, groups=x.shape[1] if kind == 'depthwise' else 1)
+            return F.conv2d(x, getattr(self, name), stride=stride, groups=x.shape[1] if kind == 'depthwise' else 1)
         if kind == 'bn':
-            g, b, m, v = (getattr(self, f'{key}__{p}').view(1, -1, 1, 1)
+            g, b, m, v = (getattr(self, f'{name}__{p}').view(1, -1, 1, 1)
                           for p in ('gamma', 'beta', 'moving_mean', 'moving_variance'))
-            return (x - m) * (g / torch.sqrt(v + 1e-3)) + b
+            return (x - m) * (g / torch.sqrt(v + BN_EPSILON)) + b
         if kind == 'relu6':
             return x.clamp(0.0, 6.0)
         return x + saved[detail]   # add
@@ -180,7 +179,7 @@ def _check_against_keras(keras, name, kind, detail):
         if c['kernel_size'] != [k, k] or c['strides'] != [stride, stride] or c['padding'] != padding \
                 or c.get('use_bias') or c.get('activation') != 'linear' or c.get('dilation_rate', [1, 1]) != [1, 1]:
             wrong.append(f'kernel {c["kernel_size"]}, strides {c["strides"]}, padding {c["padding"]}')
-    elif kind == 'bn' and (c.get('epsilon') != 1e-3 or not c.get('center', True) or not c.get('scale', True)):
+    elif kind == 'bn' and (c.get('epsilon') != BN_EPSILON or not c.get('center', True) or not c.get('scale', True)):
         wrong.append(f'epsilon {c.get("epsilon")}')
     elif kind == 'relu6' and (c.get('max_value') != 6 or c.get('negative_slope', 0) or c.get('threshold', 0)):
         wrong.append(f'max_value {c.get("max_value")}')
