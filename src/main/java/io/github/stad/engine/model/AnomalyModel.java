@@ -117,13 +117,18 @@ public final class AnomalyModel implements AutoCloseable {
 	 * shared out evenly.
 	 */
 	public List<Result> scoreAll(List<FloatImage> images, int tileSize, Progress progress) {
+		return scoreAll(images, tileSize, mapMode, progress);
+	}
+
+	/** {@link #scoreAll(List, int, Progress)} with the maps computed as {@code mode} says. */
+	public List<Result> scoreAll(List<FloatImage> images, int tileSize, MapMode mode, Progress progress) {
 		if (images.isEmpty()) throw new IllegalArgumentException("No image to score");
 		for (FloatImage image : images) checkCompatible(image);
 		List<Result> results = new ArrayList<>();
 		for (int i = 0; i < images.size(); i++) {
 			progress.checkCancelled();
 			progress.update("Scoring " + images.get(i).name() + " (" + (i + 1) + "/" + images.size() + ")", (double) i / images.size());
-			results.add(scoreChecked(images.get(i), tileSize, mapMode, progress.range((double) i / images.size(), (i + 1.0) / images.size())));
+			results.add(scoreChecked(images.get(i), tileSize, mode, progress.range((double) i / images.size(), (i + 1.0) / images.size())));
 		}
 		progress.update("Scored " + images.size() + " image(s)", 1);
 		return results;
