@@ -1,6 +1,7 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.TimeLeft;
 import io.github.stad.engine.files.AtomicFiles;
 import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.files.WriteFailedException;
@@ -119,7 +120,8 @@ public final class BatchDetectJob {
 	}
 
 	private static List<ResultRows.ImageRow> scoreAll(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Path csv, Options options, Shard shard,
-			Progress progress) throws IOException {
+			Progress outer) throws IOException {
+		TimeLeft progress = new TimeLeft(outer, System::nanoTime);
 		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		MapMode mode = mapMode(model, options.maps(), progress);
 		List<Integer> positions = shard.isAll() ? null : shard.select(inputs);
@@ -138,6 +140,7 @@ public final class BatchDetectJob {
 				List<Regions.Region> regions = Regions.find(result.score().channel(0), image.width(), image.height(), threshold, options.minArea());
 				writeOutputs(image, result, regions, threshold, outputFolder(outDir, entry), entry.stem());
 				rows.add(ResultRows.ImageRow.of(label, result.imageScore(), threshold, regions));
+				if (i == 0 && mine.size() > 1) progress.log(expectedTime(mine.size(), progress.elapsedSeconds(), image.width(), image.height()));
 			} catch (Progress.CancelledException e) {
 				rows.sort(ResultRows.BY_SCORE);
 				ResultRows.writeCsv(ResultRows.SCORES, rows, csv); // a shard's CSV without its marker: the merge calls it unfinished
@@ -166,6 +169,16 @@ public final class BatchDetectJob {
 		}
 		progress.update("Scored " + (mine.size() - failures) + " image(s)" + (failures > 0 ? ", " + failures + " failed (see " + csv.getFileName() + ")" : ""), 1);
 		return rows;
+	}
+
+	/**
+	 * The time the whole set is expected to take, from the time the first image took (read, scored and
+	 * written, on this machine with this model), the others taken to be of its size.
+	 */
+	static String expectedTime(int images, double firstSeconds, int width, int height) {
+		double megapixels = (double) width * height / 1e6;
+		return String.format(java.util.Locale.ROOT, "Expected time for the %d images: about %s (the first, %dx%d, took %s, %.1f s per megapixel; the others taken to be of its size)",
+				images, TimeLeft.duration(firstSeconds * images), width, height, TimeLeft.duration(firstSeconds), firstSeconds / megapixels);
 	}
 
 	/** One line for a per-image failure: the message of bad input as it is, others with what they were. */

@@ -1,6 +1,7 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.TimeLeft;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.MapMode;
@@ -33,7 +34,7 @@ public final class DetectJob {
 
 	/** @param maps how the maps are computed; null: as the model was calibrated */
 	public static List<AnomalyModel.Result> score(AnomalyModel model, List<FloatImage> images, int tileSize, MapMode maps, Progress progress) {
-		return model.scoreAll(images, tileSize, BatchDetectJob.mapMode(model, maps, progress), progress);
+		return model.scoreAll(images, tileSize, BatchDetectJob.mapMode(model, maps, progress), new TimeLeft(progress, System::nanoTime));
 	}
 
 	public static Segmentation segment(FloatImage image, AnomalyModel.Result result, double threshold, int minArea) {
