@@ -7,8 +7,9 @@
 # It finds PyTorch's CUDA library on that machine through DJL's documented settings (PYTORCH_LIBRARY_PATH,
 # PYTORCH_VERSION, PYTORCH_FLAVOR; the lib folder of a pip-installed torch, found with python3, or
 # TORCH_LIB), trains a timing model (3 scales 17/33/65, 3 students, full width, random teachers,
-# --epochs 1) and reports images per second at 256² and 1024² on GPU and CPU and the largest absolute
-# difference of GPU and CPU maps (must be ≤ 1e-3). Results: $OUT/gpu_check.md (OUT defaults to
+# --epochs 1), scores with it on the GPU end to end with exact and with strided maps (--map-mode strided),
+# and reports images per second at 256² and 1024² on GPU and CPU and the largest absolute difference of
+# GPU and CPU maps (must be ≤ 1e-3), for exact and for strided maps. Results: $OUT/gpu_check.md (OUT defaults to
 # WORK/out). Exit codes: 0 fine; 1 maps differ or a step failed; 2 no NVIDIA GPU or no CUDA PyTorch;
 # 3 no DJL JNI library for that PyTorch could be had. Every step has a time limit: it never hangs.
 # Environment: WORK (/tmp/stad-gpu), TORCH_LIB, PYTHON (python3), JAVA (the packed jdk/bin/java, else
@@ -142,9 +143,15 @@ if [ "$cpu_only" != 1 ]; then
   timeout 600 "${stad[@]}" score --model "$work/model.zip" --input "$data/validation" --out "$work/maps-gpu" > "$out/score-gpu.log" 2>&1 || fail 1 "stad score on the GPU failed (see score-gpu.log)"
   grep -q -i "computing on the gpu" "$out/score-gpu.log" || fail 2 "stad score did not compute on the GPU: $(grep -i -m 1 computing "$out/score-gpu.log" || echo 'no device line')"
   echo "stad score: $(grep -i -m 1 "computing on" "$out/score-gpu.log")" >> "$report"
+  # strided maps (--map-mode strided: p = 33/65 through the strided form, interpolated) end to end too
+  rm -rf "$work/maps-gpu-strided"
+  timeout 600 "${stad[@]}" score --model "$work/model.zip" --input "$data/validation" --out "$work/maps-gpu-strided" --map-mode strided > "$out/score-gpu-strided.log" 2>&1 \
+    || fail 1 "stad score --map-mode strided on the GPU failed (see score-gpu-strided.log)"
+  grep -q -i "computing on the gpu" "$out/score-gpu-strided.log" || fail 2 "stad score --map-mode strided did not compute on the GPU"
+  echo "stad score --map-mode strided: $(grep -i -m 1 "computing on" "$out/score-gpu-strided.log")" >> "$report"
 fi
 
-# 6. Images per second and GPU = CPU.
+# 6. Images per second and GPU = CPU, for exact and for strided maps.
 check=("${jvm[@]}" io.github.stad.bench.GpuCheck check "$work/model.zip" "${SIZES:-256,1024}" "${GPU_COUNTS:-8,4}" "${CPU_COUNTS:-2,1}")
 if [ "$cpu_only" = 1 ]; then check+=(--cpu-only); fi
 echo >> "$report"

@@ -14,9 +14,9 @@ if (!endsWith(samples, "/")) samples = samples + "/";
 if (!endsWith(out, "/")) out = out + "/";
 File.makeDirectory(out);
 
-settings = "patch_sizes=17,33 students=3 time_budget=20 epochs=20 processing_scale=1 teacher_adaptation=0 network_width=128 descriptor_size=128 teacher_files=[] random_teacher=false seed=1 threshold_fpr=0.01 overwrite=false use_gpu=false";
+settings = "patch_sizes=17,33 students=3 time_budget=20 epochs=20 processing_scale=1 map_mode=exact teacher_adaptation=0 network_width=128 descriptor_size=128 teacher_files=[] random_teacher=false seed=1 threshold_fpr=0.01 overwrite=false use_gpu=false";
 if (indexOf(" " + args + " ", " quick ") >= 0)
-	settings = "patch_sizes=17 students=2 time_budget=20 epochs=1 processing_scale=1 teacher_adaptation=0 network_width=8 descriptor_size=8 teacher_files=[] random_teacher=true seed=1 threshold_fpr=0.01 overwrite=false use_gpu=false";
+	settings = "patch_sizes=17 students=2 time_budget=20 epochs=1 processing_scale=1 map_mode=exact teacher_adaptation=0 network_width=8 descriptor_size=8 teacher_files=[] random_teacher=true seed=1 threshold_fpr=0.01 overwrite=false use_gpu=false";
 
 // Normal images from a folder, validation from another folder (leave validation_folder out to hold back 20 %).
 run("Train Model...", "normal_folder=[" + samples + "normal] validation_folder=[" + samples + "validation] holdback_fraction=0.2 " + settings

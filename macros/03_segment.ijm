@@ -11,11 +11,11 @@ if (!endsWith(out, "/")) out = out + "/";
 setBatchMode(true);
 open(samples + "test/defect/foreign_patch.png");
 // The model's default threshold (set at 1 % false positives on the validation images) ...
-run("Segment Anomalies...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 threshold_mode=model threshold_value=3 target_fpr=0.01 min_region_size=10"
+run("Segment Anomalies...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 threshold_mode=model threshold_value=3 target_fpr=0.01 min_region_size=10 map_mode=model"
 	+ " output_folder=[" + out + "segment] live_threshold=false overwrite=false");
 print("03_segment: default threshold: " + Overlay.size + " region(s) in the overlay");
 // ... or a stricter one: the score that only 0.1 % of normal pixels reach.
-run("Segment Anomalies...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 threshold_mode=fpr threshold_value=3 target_fpr=0.001 min_region_size=10"
+run("Segment Anomalies...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 threshold_mode=fpr threshold_value=3 target_fpr=0.001 min_region_size=10 map_mode=model"
 	+ " output_folder=[" + out + "segment_strict] live_threshold=false overwrite=false");
 // The tables: with a display also Table.size("Anomaly Regions") etc.; headless ImageJ keeps no named tables, call() works everywhere.
 regions = call("io.github.stad.fiji.Tables.size", "Anomaly Regions");

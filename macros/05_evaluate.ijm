@@ -9,7 +9,7 @@ if (!endsWith(samples, "/")) samples = samples + "/";
 if (!endsWith(out, "/")) out = out + "/";
 
 run("Evaluate...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 test_folder=[" + samples + "test] mask_folder=[" + samples + "ground_truth]"
-	+ " output_folder=[" + out + "evaluation] overwrite=false max_fpr=0.3");
+	+ " output_folder=[" + out + "evaluation] overwrite=false max_fpr=0.3 map_mode=model");
 // Row 0 is all images (then one row per defect type). With a display also Table.get("au_pro", 0, "Anomaly Evaluation");
 // headless ImageJ keeps no named tables, call() works everywhere.
 auPro = parseFloat(call("io.github.stad.fiji.Tables.get", "Anomaly Evaluation", "au_pro", "0"));

@@ -3,6 +3,7 @@ package io.github.stad.bench;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.net.Djl;
 
@@ -19,7 +20,8 @@ import java.util.Random;
  * a timing model).</li>
  * <li>{@code check MODEL.zip SIZES GPU_COUNTS CPU_COUNTS [--cpu-only]}: loads the model once on the GPU and
  * once on the CPU, scores GPU_COUNTS[i] images of SIZES[i]² on the GPU after one warm-up (images per
- * second) and CPU_COUNTS[i] of them on the CPU, and prints the largest absolute difference of the maps.
+ * second) and CPU_COUNTS[i] of them on the CPU, in both map modes (exact and strided), and prints the
+ * largest absolute difference of the GPU and CPU maps of each.
  * Exit 2 when DJL finds no GPU (unless --cpu-only, the dry run), 1 when the maps differ by more than
  * 1e-3.</li>
  * </ul>
@@ -44,34 +46,12 @@ public final class GpuCheck {
 			System.out.println("ERROR: DJL found no CUDA GPU (" + Djl.deviceNote(true) + ")");
 			System.exit(2);
 		}
-		System.out.println("| image | GPU images/s | CPU images/s | GPU speed-up | max abs difference GPU vs CPU (images) |");
-		System.out.println("| --- | --- | --- | --- | --- |");
+		System.out.println("| image | maps | GPU images/s | CPU images/s | GPU speed-up | max abs difference GPU vs CPU (images) |");
+		System.out.println("| --- | --- | --- | --- | --- | --- |");
 		double worst = 0;
 		try (AnomalyModel onGpu = gpu ? ModelBundle.load(model, true) : null; AnomalyModel onCpu = ModelBundle.load(model, false)) {
 			for (int i = 0; i < sizes.length; i++) {
-				int size = sizes[i];
-				int n = Math.max(gpuCounts[i], cpuCounts[i]);
-				FloatImage[] images = new FloatImage[n];
-				for (int k = 0; k < n; k++) images[k] = gray(size, 100L * size + k);
-				double gpuRate = Double.NaN;
-				float[][] gpuMaps = new float[n][];
-				if (onGpu != null) {
-					onGpu.score(images[0], 256, Progress.NONE); // warm-up: CUDA context, cuDNN algorithms
-					long t = System.nanoTime();
-					for (int k = 0; k < gpuCounts[i]; k++) gpuMaps[k] = onGpu.score(images[k], 256, Progress.NONE).score().channel(0);
-					gpuRate = gpuCounts[i] / ((System.nanoTime() - t) / 1e9);
-				}
-				long t = System.nanoTime();
-				double diff = 0;
-				for (int k = 0; k < cpuCounts[i]; k++) {
-					float[] cpuMap = onCpu.score(images[k], 256, Progress.NONE).score().channel(0);
-					if (gpuMaps[k] != null) for (int j = 0; j < cpuMap.length; j++) diff = Math.max(diff, Math.abs(cpuMap[j] - gpuMaps[k][j]));
-				}
-				double cpuRate = cpuCounts[i] / ((System.nanoTime() - t) / 1e9);
-				int compared = onGpu == null ? 0 : Math.min(gpuCounts[i], cpuCounts[i]);
-				worst = Math.max(worst, diff);
-				System.out.printf("| %d² | %s | %.3f | %s | %s |%n", size, onGpu == null ? "—" : String.format("%.2f", gpuRate), cpuRate,
-						onGpu == null ? "—" : String.format("%.1f×", gpuRate / cpuRate), compared == 0 ? "—" : String.format("%.2g (%d)", diff, compared));
+				for (MapMode mode : MapMode.values()) worst = Math.max(worst, compare(onGpu, onCpu, mode, sizes[i], gpuCounts[i], cpuCounts[i]));
 			}
 		}
 		if (worst > 1e-3) {
@@ -79,6 +59,32 @@ public final class GpuCheck {
 			System.exit(1);
 		}
 		System.out.println(gpu ? String.format("GPU and CPU maps agree: max abs difference %.2g <= 1e-3", worst) : "CPU only (dry run): no GPU comparison");
+	}
+
+	/** One row of the table: images of one size in one map mode; returns the largest GPU-CPU difference. */
+	private static double compare(AnomalyModel onGpu, AnomalyModel onCpu, MapMode mode, int size, int gpuCount, int cpuCount) {
+		int n = Math.max(gpuCount, cpuCount);
+		FloatImage[] images = new FloatImage[n];
+		for (int k = 0; k < n; k++) images[k] = gray(size, 100L * size + k);
+		double gpuRate = Double.NaN;
+		float[][] gpuMaps = new float[n][];
+		if (onGpu != null) {
+			onGpu.score(images[0], 256, mode, Progress.NONE); // warm-up: CUDA context, cuDNN algorithms
+			long t = System.nanoTime();
+			for (int k = 0; k < gpuCount; k++) gpuMaps[k] = onGpu.score(images[k], 256, mode, Progress.NONE).score().channel(0);
+			gpuRate = gpuCount / ((System.nanoTime() - t) / 1e9);
+		}
+		long t = System.nanoTime();
+		double diff = 0;
+		for (int k = 0; k < cpuCount; k++) {
+			float[] cpuMap = onCpu.score(images[k], 256, mode, Progress.NONE).score().channel(0);
+			if (gpuMaps[k] != null) for (int j = 0; j < cpuMap.length; j++) diff = Math.max(diff, Math.abs(cpuMap[j] - gpuMaps[k][j]));
+		}
+		double cpuRate = cpuCount / ((System.nanoTime() - t) / 1e9);
+		int compared = onGpu == null ? 0 : Math.min(gpuCount, cpuCount);
+		System.out.printf("| %d² | %s | %s | %.3f | %s | %s |%n", size, mode.key(), onGpu == null ? "—" : String.format("%.2f", gpuRate), cpuRate,
+				onGpu == null ? "—" : String.format("%.1f×", gpuRate / cpuRate), compared == 0 ? "—" : String.format("%.2g (%d)", diff, compared));
+		return diff;
 	}
 
 	static FloatImage gray(int size, long seed) {

@@ -21,6 +21,8 @@ final class Help {
 	private static final Flag CPU = new Flag("cpu", "", "use the CPU even when DJL finds a GPU");
 	private static final Flag OVERWRITE = new Flag("overwrite", "", "replace outputs that exist before this run (never an input)");
 	private static final Flag TILE = new Flag("tile", "PIXELS", "side of the tiles an image is scored in (default 256; smaller needs less memory)");
+	private static final Flag MAP_MODE = new Flag("map-mode", "exact|strided",
+			"how the maps are computed (default: as the model was trained): exact, every pixel; strided, p = 33/65 on their 4/8-pixel grid and interpolated, several times faster");
 
 	static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
@@ -44,6 +46,7 @@ final class Help {
 						new Flag("descriptor-dim", "D", "descriptor size d (default 128)"),
 						new Flag("fpr", "RATE", "threshold at this share of validation pixels, e.g. 0.01 (default 0: second-highest validation image score)"),
 						new Flag("scale", "S", "work on images resized by S, e.g. 0.5 (stored in the model; default 1)"),
+						new Flag("map-mode", "exact|strided", "maps that calibrate the model, and that it scores with (stored in the model): exact (default) or strided (p = 33/65 on their grid, interpolated: validation takes a fraction of the time)"),
 						TILE,
 						new Flag("adapt-teacher", "SHARE", "share of the time budget that fine-tunes the teachers on the normal images first (default 0)"),
 						new Flag("adapt-teacher-steps", "N", "with --epochs: teacher fine-tuning steps per patch size"),
@@ -55,7 +58,7 @@ final class Help {
 						new Flag("out", "DIR", "folder for the maps, overlays, ROI sets and scores.csv"),
 						new Flag("threshold", "T", "anomaly score above which a pixel is anomalous (default: the model's)"),
 						new Flag("min-area", "PIXELS", "smallest region that is reported (default 10)"),
-						TILE,
+						TILE, MAP_MODE,
 						new Flag("shard", "K/N", "score only every N-th image, starting at the K-th (cluster array task K); merge with merge-scores"),
 						CPU, OVERWRITE)));
 		COMMANDS.put("merge-scores", new Command("merge-scores DIR [--shards N] [--overwrite]",
@@ -70,7 +73,7 @@ final class Help {
 						new Flag("masks", "DIR", "ground-truth masks, matched by name (default: ground_truth next to the test set)"),
 						new Flag("out", "DIR", "folder for metrics.json and pro_curve.png"),
 						new Flag("max-fpr", "RATE", "AU-PRO integrated up to this false-positive rate (default 0.3)"),
-						TILE, CPU, OVERWRITE)));
+						TILE, MAP_MODE, CPU, OVERWRITE)));
 		COMMANDS.put("train-teacher", new Command("train-teacher --images SET --patch-size P --out FILE [options]",
 				"pretrains a teacher network for one patch size, with atomic, resumable checkpoints", List.of(
 						new Flag("images", "SET", "photographs to pretrain on"),

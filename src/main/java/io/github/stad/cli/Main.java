@@ -5,6 +5,7 @@ import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTraining;
@@ -43,13 +44,13 @@ public final class Main {
 			usage: stad <command> [options]
 			  train     --normal SET --validation SET --out MODEL.zip [--patch-sizes 17,33,65] [--students 3]
 			            [--time-budget MINUTES (default 20) | --epochs N] [--seed S] [--teacher FILE[,FILE…]] [--random-teacher] [--crop PIXELS] [--batch CROPS]
-			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0] [--scale 1] [--cpu] [--overwrite]
+			            [--learning-rate 1e-3] [--width 128] [--descriptor-dim 128] [--fpr 0] [--scale 1] [--map-mode exact|strided] [--cpu] [--overwrite]
 			            [--adapt-teacher SHARE (of the time budget, 0 = off) | --adapt-teacher-steps N (per patch size, with --epochs)]
 			            (--crop/--batch: student crops and crops per step at every patch size; default 16 of 8² at p = 17, 4 of 32² at p = 33, 65;
 			             one alone keeps the other's default: --crop 64 --batch 2 gives the steps of earlier versions)
-			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
+			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--map-mode exact|strided] [--shard K/N] [--cpu] [--overwrite]
 			  merge-scores DIR [--shards N] [--overwrite]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
-			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
+			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--map-mode exact|strided] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--learning-rate 2e-4] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
 			            [--mode patch|dense|colour|distil] [--targets DIR (distil: P's precomputed features)] dense, distil: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
@@ -174,7 +175,7 @@ public final class Main {
 				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
 				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"))
-				.processingScale(CHECK.scale("scale", a.number("scale", d.processingScale())))
+				.processingScale(CHECK.scale("scale", a.number("scale", d.processingScale()))).maps(mapMode(a, d.maps()))
 				.teacherAdaptationShare(CHECK.adaptationShare("adapt-teacher", a.number("adapt-teacher", d.teacherAdaptation().budgetShare())))
 				.teacherAdaptationSteps(CHECK.count("adapt-teacher-steps", a.integer("adapt-teacher-steps", d.teacherAdaptation().steps()), 0, 1_000_000));
 		if (epochCount > 0) b.epochs(epochCount);
@@ -238,7 +239,8 @@ public final class Main {
 		Path outDir = a.path("out");
 		String threshold = a.optional("threshold", null); // absent: the model's default; NaN is refused, not taken for absent
 		BatchDetectJob.Options o = new BatchDetectJob.Options(threshold == null ? Double.NaN : CHECK.finite("threshold", a.number("threshold", 0)),
-				CHECK.count("min-area", a.integer("min-area", io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)));
+				CHECK.count("min-area", a.integer("min-area", io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)),
+				mapMode(a, null));
 		Shard shard = shard(a.optional("shard", null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(input);
@@ -290,6 +292,7 @@ public final class Main {
 		Path outDir = a.path("out");
 		double maxFpr = CHECK.rate("max-fpr", a.number("max-fpr", 0.3), true);
 		int tile = CHECK.tile("tile", a.integer("tile", 256));
+		MapMode maps = mapMode(a, null);
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(test);
 		if (modelFile != null) guard = guard.reads(modelFile, "the model file this command reads (--model)");
@@ -302,7 +305,7 @@ public final class Main {
 			return;
 		}
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			printSummary(EvaluateJob.run(model, tests, outDir, maxFpr, tile, guard, progress), maxFpr, outDir, out);
+			printSummary(EvaluateJob.run(model, tests, outDir, maxFpr, tile, maps, guard, progress), maxFpr, outDir, out);
 		}
 	}
 
@@ -360,6 +363,12 @@ public final class Main {
 				(float) a.number("mining-subset", d.subset()), a.integer("warmup", d.warmup()), augmentation);
 	}
 
+	/** --map-mode exact|strided; absent: {@code fallback} (null: as the model was trained). */
+	private static MapMode mapMode(Args a, MapMode fallback) {
+		String value = a.optional("map-mode", null);
+		return value == null ? fallback : choice(a, "map-mode", value, MapMode::parse);
+	}
+
 	/** A named choice; an unknown name is a usage error. */
 	private static <T> T choice(Args a, String name, String fallback, java.util.function.Function<String, T> parse) {
 		try {
@@ -387,6 +396,7 @@ public final class Main {
 				: "not stored (a model of an early version): give thresholds as values");
 		double scale = ((Number) d.get("processingScale")).doubleValue();
 		rows.put("processing scale", scale == 1 ? "1 (full size)" : scale + " (images are resized by this before scoring)");
+		rows.put("maps", "strided".equals(d.get("maps")) ? "strided (p = 33/65 on their grid, interpolated; calibrated so)" : "exact (every pixel)");
 		if (d.get("provenance") instanceof Map<?, ?> provenance) {
 			rows.put("provenance", "");
 			provenance.forEach((k, v) -> rows.put("  " + k, String.valueOf(v)));

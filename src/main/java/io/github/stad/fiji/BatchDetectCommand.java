@@ -146,11 +146,11 @@ public class BatchDetectCommand extends SegmentingCommand {
 		List<ImageEntry> inputs = ImageSets.fromFolder(input_folder.toPath());
 		Shard part = Shard.parse(shard);
 		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
-		BatchDetectJob.checkOutputs(inputs, output_folder.toPath(), new BatchDetectJob.Options(Double.NaN, min_region_size, tile_size), guard, part); // before the model loads
+		BatchDetectJob.checkOutputs(inputs, output_folder.toPath(), new BatchDetectJob.Options(Double.NaN, min_region_size, tile_size, mapMode(map_mode)), guard, part); // before the model loads
 		try (AnomalyModel model = openModel()) {
 			double threshold = threshold(choice, model);
 			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, output_folder.toPath(),
-					new BatchDetectJob.Options(threshold, min_region_size, tile_size), guard, part, progress()); // sorted by image score, failures last
+					new BatchDetectJob.Options(threshold, min_region_size, tile_size, mapMode(map_mode)), guard, part, progress()); // sorted by image score, failures last
 			scores_table = ResultTables.of(ResultRows.SCORES, rows);
 			for (ResultRows.ImageRow r : rows) {
 				if (r.failed()) {

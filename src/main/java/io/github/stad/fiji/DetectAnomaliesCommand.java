@@ -6,6 +6,7 @@ import ij.plugin.LutLoader;
 import ij.process.FloatProcessor;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageReader;
@@ -43,6 +44,10 @@ public class DetectAnomaliesCommand extends ModelCommand {
 			description = "Also add each scale's regression error (e) and student variance (v) maps as further channels.")
 	private boolean add_scale_maps;
 
+	@Parameter(label = "Map mode", choices = { "model", "exact", "strided" }, persist = false,
+			description = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).")
+	protected String map_mode = ModelCommand.AS_TRAINED;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly map")
 	private ImagePlus anomaly_map;
 
@@ -57,6 +62,7 @@ public class DetectAnomaliesCommand extends ModelCommand {
 
 	@Override
 	protected void execute() throws Exception {
+		MapMode maps = mapMode(map_mode);
 		try (AnomalyModel model = openModel()) {
 			List<FloatImage> images = new ArrayList<>();
 			List<String> labels = new ArrayList<>();
@@ -79,7 +85,7 @@ public class DetectAnomaliesCommand extends ModelCommand {
 					labels.add(p.label());
 				}
 			}
-			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, progress());
+			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, maps, progress());
 			String name = (source != null ? images.get(0).name().replaceAll("(_[zt]\\d+)+$", "") : image_folder.getName()) + "_anomaly";
 			anomaly_map = toImagePlus(name, images, labels, results, add_scale_maps, model.threshold());
 			if (source != null) anomaly_map.setCalibration(source.getCalibration().copy());

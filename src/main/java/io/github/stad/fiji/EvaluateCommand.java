@@ -5,6 +5,7 @@ import ij.measure.ResultsTable;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.eval.ProCurve;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ArgumentChecks;
@@ -47,6 +48,10 @@ public class EvaluateCommand extends ModelCommand {
 	@Parameter(label = "Integrate PRO up to FPR", min = "0.001", max = "1", persist = false, description = "AU-PRO is the area under the PRO curve up to this false-positive rate (0.3 as in MVTec AD).")
 	private double max_fpr = 0.3;
 
+	@Parameter(label = "Map mode", choices = { "model", "exact", "strided" }, persist = false,
+			description = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).")
+	protected String map_mode = ModelCommand.AS_TRAINED;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "AU-PRO")
 	private double au_pro;
 
@@ -71,8 +76,9 @@ public class EvaluateCommand extends ModelCommand {
 		ArgumentChecks.FIJI.rate("max-fpr", max_fpr, true);
 		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
 		EvaluateJob.checkOutputs(tests, output_folder.toPath(), max_fpr, tile_size, guard); // before the model loads
+		MapMode maps = mapMode(map_mode);
 		try (AnomalyModel model = openModel()) {
-			EvaluationReport report = EvaluateJob.run(model, tests, output_folder.toPath(), max_fpr, tile_size, guard, progress());
+			EvaluationReport report = EvaluateJob.run(model, tests, output_folder.toPath(), max_fpr, tile_size, maps, guard, progress());
 			EvaluationReport.Summary s = report.overall();
 			au_pro = s.auPro();
 			pixel_auroc = s.pixelAuroc();

@@ -1,6 +1,7 @@
 package io.github.stad.fiji;
 
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
@@ -21,6 +22,19 @@ public abstract class ModelCommand extends StadCommand {
 
 	@Parameter(label = "Tile size", min = "32", persist = false, description = "Large images are processed in tiles of this size to save memory.")
 	protected int tile_size = 256;
+
+	/** The map_mode choice that scores as the model was trained. */
+	static final String AS_TRAINED = "model";
+
+	/** A map_mode choice: null for {@link #AS_TRAINED}; a value the dialog cannot give (a macro's typo) says what to type. */
+	protected static MapMode mapMode(String choice) {
+		if (choice == null || choice.isBlank() || choice.strip().equalsIgnoreCase(AS_TRAINED)) return null;
+		try {
+			return MapMode.parse(choice);
+		} catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("map_mode: " + e.getMessage() + ", or model (as the model was trained)");
+		}
+	}
 
 	/** The model of {@code model_file}, on the GPU when asked for and found. */
 	protected AnomalyModel openModel() throws IOException {

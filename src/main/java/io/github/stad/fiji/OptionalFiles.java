@@ -9,6 +9,7 @@ import org.scijava.module.process.PreprocessorPlugin;
 import org.scijava.plugin.Plugin;
 
 import java.io.File;
+import java.util.Set;
 
 /**
  * An optional file that a macro or a headless run leaves out means "none". Without this, SciJava's file
@@ -17,16 +18,23 @@ import java.io.File;
  * in the middle of a macro, and headless it cancels the command without a word. Runs after Fiji's macro
  * options are read and before that file preprocessor (priority -9999.5); a person at the menu still gets
  * the command's dialog.
+ * <p>
+ * Likewise a key added after macros were written whose default keeps what those macros did
+ * ({@link #ADDED_WITH_OLD_DEFAULT}): left out, it takes that default instead of stopping the macro at the dialog.
  */
 @Plugin(type = PreprocessorPlugin.class, priority = -9999.25)
 public class OptionalFiles extends AbstractPreprocessorPlugin {
+
+	/** Keys added later, whose default scores and trains as macros of earlier versions did. */
+	static final Set<String> ADDED_WITH_OLD_DEFAULT = Set.of("map_mode");
 
 	@Override
 	public void process(Module module) {
 		if (!(module instanceof CommandModule cm) || !(cm.getCommand() instanceof StadCommand)) return;
 		if (StadCommand.hasGui() && !IJ.isMacro()) return; // the dialog asks for them
 		for (ModuleItem<?> item : module.getInfo().inputs()) {
-			if (File.class.equals(item.getType()) && !item.isRequired() && !module.isInputResolved(item.getName())) module.resolveInput(item.getName());
+			boolean optionalFile = File.class.equals(item.getType()) && !item.isRequired();
+			if ((optionalFile || ADDED_WITH_OLD_DEFAULT.contains(item.getName())) && !module.isInputResolved(item.getName())) module.resolveInput(item.getName());
 		}
 	}
 }

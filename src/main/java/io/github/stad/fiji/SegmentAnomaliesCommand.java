@@ -7,6 +7,7 @@ import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.RoiSets;
@@ -121,6 +122,7 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 	@Override
 	protected void execute() throws Exception {
 		ThresholdChoice choice = thresholdChoice();
+		MapMode maps = mapMode(map_mode);
 		try (AnomalyModel model = openModel()) {
 			threshold = threshold(choice, model);
 			ImagePlus imp = imageOrActive(image_file, "image_file");
@@ -133,7 +135,7 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 				guard.checkFolder(output_folder.toPath());
 				for (String suffix : DetectJob.OUTPUT_SUFFIXES) guard.checkFile(output_folder.toPath().resolve(stem + suffix), null);
 			}
-			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, progress());
+			List<AnomalyModel.Result> results = DetectJob.score(model, images, tile_size, maps, progress());
 
 			if (live_threshold && isInteractive()) {
 				ThresholdPreview.State chosen = chooseLive(imp, planes, images, results, model, choice);

@@ -5,6 +5,7 @@ import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.training.ModelTrainer;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageSets;
@@ -58,6 +59,10 @@ public class TrainModelCommand extends StadCommand {
 			description = "Work on copies of the images resized by this factor (0.5: half size); maps come back at full size. For defects larger than a few pixels: faster, more context per patch.")
 	private double processing_scale = 1;
 
+	@Parameter(label = "Map mode", choices = { "exact", "strided" }, persist = false,
+			description = "Maps that calibrate the model and that it scores with: exact, every pixel; strided, p = 33/65 on their 4/8-pixel grid, interpolated (validation and scoring several times faster).")
+	private String map_mode = MapMode.DEFAULT.key();
+
 	@Parameter(label = "Teacher adaptation (share of the time budget)", min = "0", max = "0.5", stepSize = "0.05", persist = false,
 			description = "Share of the time budget that fine-tunes the teachers on the normal images before the students learn them (0 = use the teachers as shipped). Used with the time budget.")
 	private double teacher_adaptation = TrainingSettings.defaults().teacherAdaptation().budgetShare();
@@ -99,6 +104,14 @@ public class TrainModelCommand extends StadCommand {
 	@Override
 	protected String title() { return "Train Model"; }
 
+	private MapMode trainingMapMode() {
+		try {
+			return MapMode.parse(map_mode);
+		} catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("map_mode: " + e.getMessage());
+		}
+	}
+
 	@Override
 	protected void execute() throws Exception {
 		if (!given(model_file)) throw new IllegalArgumentException("Choose where to save the model (model_file)");
@@ -107,7 +120,7 @@ public class TrainModelCommand extends StadCommand {
 				d.schedule().optimiser().learningRate(), network_width, descriptor_size, threshold_fpr);
 		TrainingSettings.Builder builder = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students)
 				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu)
-				.processingScale(ArgumentChecks.FIJI.scale("scale", processing_scale))
+				.processingScale(ArgumentChecks.FIJI.scale("scale", processing_scale)).maps(trainingMapMode())
 				.teacherAdaptationShare(ArgumentChecks.FIJI.adaptationShare("adapt-teacher", teacher_adaptation));
 		if (epochs > 0) builder.epochs(epochs);
 		else builder.timeBudget(time_budget);

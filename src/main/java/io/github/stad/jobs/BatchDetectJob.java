@@ -1,11 +1,13 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.TimeLeft;
 import io.github.stad.engine.files.AtomicFiles;
 import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.regions.Regions;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
@@ -29,9 +31,25 @@ import java.util.Map;
  */
 public final class BatchDetectJob {
 
-	/** @param threshold segmentation threshold; NaN means the model's default */
-	public record Options(double threshold, int minArea, int tileSize) {
+	/**
+	 * @param threshold segmentation threshold; NaN means the model's default
+	 * @param maps how the maps are computed; null: as the model was calibrated
+	 */
+	public record Options(double threshold, int minArea, int tileSize, MapMode maps) {
+		public Options(double threshold, int minArea, int tileSize) { this(threshold, minArea, tileSize, null); }
+
 		public static Options defaults() { return new Options(Double.NaN, 10, 256); }
+	}
+
+	/**
+	 * The map mode to score with: the one asked for, else the model's; scoring in a mode the model was not
+	 * calibrated in is allowed (to compare) with a line saying that its threshold was set on the other maps.
+	 */
+	public static MapMode mapMode(AnomalyModel model, MapMode asked, Progress progress) {
+		if (asked == null || asked == model.mapMode()) return model.mapMode();
+		progress.log("Scoring with " + asked.key() + " maps; the model was calibrated on " + model.mapMode().key()
+				+ " maps, so its threshold and normalisation may be slightly off (train with the same map mode for a matched threshold)");
+		return asked;
 	}
 
 	/** The files written per image, after its name without extension. */
@@ -102,8 +120,10 @@ public final class BatchDetectJob {
 	}
 
 	private static List<ResultRows.ImageRow> scoreAll(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Path csv, Options options, Shard shard,
-			Progress progress) throws IOException {
+			Progress outer) throws IOException {
+		TimeLeft progress = new TimeLeft(outer, System::nanoTime);
 		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
+		MapMode mode = mapMode(model, options.maps(), progress);
 		List<Integer> positions = shard.isAll() ? null : shard.select(inputs);
 		List<ImageEntry> mine = mine(inputs, shard);
 		if (positions != null) ScoreShards.startShard(outDir, shard);
@@ -116,10 +136,11 @@ public final class BatchDetectJob {
 				progress.checkCancelled();
 				progress.update("Scoring " + label + " (" + (i + 1) + "/" + mine.size() + ")", (double) i / mine.size());
 				FloatImage image = ImageReader.read(entry.image());
-				AnomalyModel.Result result = model.score(image, options.tileSize(), progress.range((double) i / mine.size(), (i + 1.0) / mine.size()));
+				AnomalyModel.Result result = model.score(image, options.tileSize(), mode, progress.range((double) i / mine.size(), (i + 1.0) / mine.size()));
 				List<Regions.Region> regions = Regions.find(result.score().channel(0), image.width(), image.height(), threshold, options.minArea());
 				writeOutputs(image, result, regions, threshold, outputFolder(outDir, entry), entry.stem());
 				rows.add(ResultRows.ImageRow.of(label, result.imageScore(), threshold, regions));
+				if (i == 0 && mine.size() > 1) progress.log(expectedTime(mine.size(), progress.elapsedSeconds(), image.width(), image.height()));
 			} catch (Progress.CancelledException e) {
 				rows.sort(ResultRows.BY_SCORE);
 				ResultRows.writeCsv(ResultRows.SCORES, rows, csv); // a shard's CSV without its marker: the merge calls it unfinished
@@ -143,10 +164,21 @@ public final class BatchDetectJob {
 			Map<String, String> settings = new LinkedHashMap<>();
 			settings.put("threshold", Double.toString(threshold));
 			settings.put("min_area", Integer.toString(options.minArea()));
+			if (mode != MapMode.EXACT) settings.put("maps", mode.key()); // absent: exact, as in shards of earlier versions
 			ScoreShards.writeShard(outDir, shard, inputs.size(), Shard.inputChecksum(inputs), settings, positions, rows);
 		}
 		progress.update("Scored " + (mine.size() - failures) + " image(s)" + (failures > 0 ? ", " + failures + " failed (see " + csv.getFileName() + ")" : ""), 1);
 		return rows;
+	}
+
+	/**
+	 * The time the whole set is expected to take, from the time the first image took (read, scored and
+	 * written, on this machine with this model), the others taken to be of its size.
+	 */
+	static String expectedTime(int images, double firstSeconds, int width, int height) {
+		double megapixels = (double) width * height / 1e6;
+		return String.format(java.util.Locale.ROOT, "Expected time for the %d images: about %s (the first, %dx%d, took %s, %.1f s per megapixel; the others taken to be of its size)",
+				images, TimeLeft.duration(firstSeconds * images), width, height, TimeLeft.duration(firstSeconds), firstSeconds / megapixels);
 	}
 
 	/** One line for a per-image failure: the message of bad input as it is, others with what they were. */

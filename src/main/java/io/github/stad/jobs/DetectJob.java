@@ -1,8 +1,10 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.TimeLeft;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.regions.Regions;
 
@@ -28,6 +30,11 @@ public final class DetectJob {
 	/** Scores every image, all checked first; the progress bar is shared out evenly. */
 	public static List<AnomalyModel.Result> score(AnomalyModel model, List<FloatImage> images, int tileSize, Progress progress) {
 		return model.scoreAll(images, tileSize, progress);
+	}
+
+	/** @param maps how the maps are computed; null: as the model was calibrated */
+	public static List<AnomalyModel.Result> score(AnomalyModel model, List<FloatImage> images, int tileSize, MapMode maps, Progress progress) {
+		return model.scoreAll(images, tileSize, BatchDetectJob.mapMode(model, maps, progress), new TimeLeft(progress, System::nanoTime));
 	}
 
 	public static Segmentation segment(FloatImage image, AnomalyModel.Result result, double threshold, int minArea) {

@@ -6,6 +6,7 @@ import io.github.stad.engine.eval.ProCurvePlot;
 import io.github.stad.engine.eval.ScoredImage;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.ImageSets;
@@ -32,7 +33,12 @@ public final class EvaluateJob {
 
 	/** Maps computed by the model now. */
 	public static MapSource scoring(AnomalyModel model, int tileSize) {
-		return (entry, image) -> model.score(image, tileSize, Progress.NONE).score().channel(0);
+		return scoring(model, tileSize, model.mapMode());
+	}
+
+	/** Maps computed by the model now, as {@code mode} says. */
+	public static MapSource scoring(AnomalyModel model, int tileSize, MapMode mode) {
+		return (entry, image) -> model.score(image, tileSize, mode, Progress.NONE).score().channel(0);
 	}
 
 	/**
@@ -73,8 +79,15 @@ public final class EvaluateJob {
 
 	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, OutputGuard guard, Progress progress)
 			throws IOException {
+		return run(model, tests, outDir, maxFpr, tileSize, null, guard, progress);
+	}
+
+	/** @param maps how the maps are computed; null: as the model was calibrated */
+	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, MapMode maps, OutputGuard guard,
+			Progress progress) throws IOException {
 		checkOutputs(tests, outDir, maxFpr, tileSize, guard);
-		return run(scoring(model, tileSize), tests, outDir, maxFpr, progress);
+		MapMode mode = BatchDetectJob.mapMode(model, maps, progress);
+		return run(scoring(model, tileSize, mode), tests, outDir, maxFpr, progress);
 	}
 
 	/** Evaluates the maps of a source; {@link #checkOutputs} must have passed. */

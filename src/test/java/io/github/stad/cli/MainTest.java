@@ -16,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
 
@@ -218,6 +220,34 @@ class MainTest {
 		assertTrue(lines.stream().anyMatch(l -> l.matches("  loss\\.p17 +[-0-9.e+]+ -> [-0-9.e+]+")) && lines.stream().anyMatch(l -> l.matches("  validationError\\.p17 +[0-9.e+-]+")),
 				"the training summary: " + r.out());
 		assertFalse(r.out().contains("{") || r.out().contains("thresholdFpr") || r.out().contains(": true"), "no Java map dump: " + r.out());
+	}
+
+	@Test
+	void mapModeIsChosenAtTrainingStoredAndOverriddenWhenScoring(@TempDir Path tmp) throws IOException {
+		Path strided = tmp.resolve("strided.zip");
+		String[] train = tinyTraining(SAMPLES.resolve("normal").toString(), SAMPLES.resolve("validation").toString(), strided);
+		train[Arrays.asList(train).indexOf("--patch-sizes") + 1] = "17,33";
+		List<String> argv = new ArrayList<>(Arrays.asList(train));
+		argv.addAll(List.of("--map-mode", "strided"));
+		Run r = stad(argv.toArray(String[]::new));
+		assertEquals(0, r.code(), r.err());
+		r = stad("info", "--model", strided.toString());
+		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("maps") && l.contains("strided")), r.out());
+		r = stad("info", "--model", model.toString());
+		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("maps") && l.contains("exact")), "a model trained without the flag has exact maps: " + r.out());
+
+		r = stad("score", "--model", strided.toString(), "--input", SAMPLES.resolve("test/good").toString(), "--out", tmp.resolve("as-trained").toString(), "--cpu");
+		assertEquals(0, r.code(), r.err());
+		assertFalse(r.out().contains("calibrated on"), "no warning when scoring as trained: " + r.out());
+		r = stad("score", "--model", strided.toString(), "--input", SAMPLES.resolve("test/good").toString(), "--out", tmp.resolve("exact").toString(), "--cpu",
+				"--map-mode", "exact");
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("calibrated on strided maps"), "scoring in another mode says so: " + r.out());
+
+		r = stad("score", "--model", strided.toString(), "--input", SAMPLES.resolve("test/good").toString(), "--out", tmp.resolve("bad").toString(), "--map-mode", "fast");
+		assertEquals(2, r.code());
+		assertTrue(r.err().contains("--map-mode") && r.err().contains("exact") && r.err().contains("strided"), r.err());
+		assertFalse(Files.exists(tmp.resolve("bad")), "nothing written on a usage error");
 	}
 
 	@Test

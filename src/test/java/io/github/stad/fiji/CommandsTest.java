@@ -464,6 +464,32 @@ class CommandsTest {
 	}
 
 	@Test
+	void mapModeIsTrainedIntoTheModelChosenWhenDetectingAndLeftOutByOldMacros() throws Exception {
+		Path strided = dir.resolve("strided.zip");
+		assertNotCanceled(run(TrainModelCommand.class, tinyTraining(Map.of("normal_folder", SAMPLES.resolve("normal").toFile(),
+				"validation_folder", SAMPLES.resolve("validation").toFile(), "model_file", strided.toFile(), "patch_sizes", "17,33", "map_mode", "strided"))));
+		assertEquals("strided", ModelBundle.describe(strided).get("maps"));
+		File image = sample("test/defect/scratch.png");
+		float[][] maps = new float[3][];
+		String[] modes = { "model", "strided", "exact" };
+		for (int i = 0; i < 3; i++) {
+			Module m = run(DetectAnomaliesCommand.class, Map.of("model_file", strided.toFile(), "image_file", image, "map_mode", modes[i]));
+			assertNotCanceled(m);
+			maps[i] = (float[]) ((ImagePlus) m.getOutput("anomaly_map")).getProcessor().getPixels();
+		}
+		assertArrayEquals(maps[1], maps[0], "model: as trained (strided)");
+		assertFalse(java.util.Arrays.equals(maps[2], maps[0]), "exact on request");
+		assertTrue(failure(run(DetectAnomaliesCommand.class, Map.of("model_file", strided.toFile(), "image_file", image, "map_mode", "fast"))).contains("map_mode"));
+
+		// a macro of an earlier version names no map_mode: it keeps its default instead of stopping at the dialog
+		Module old = context.service(CommandService.class).getCommand(BatchDetectCommand.class).createModule();
+		assertFalse(old.isInputResolved("map_mode"));
+		new OptionalFiles().process(old);
+		assertTrue(old.isInputResolved("map_mode"));
+		assertEquals("model", old.getInput("map_mode"));
+	}
+
+	@Test
 	void evaluateWritesMetricsAndReturnsThem() throws Exception {
 		Path out = dir.resolve("evaluation");
 		Module m = run(EvaluateCommand.class, Map.of("model_file", model.toFile(), "test_folder", sample("test"), "mask_folder", sample("ground_truth"), "output_folder", out.toFile()));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.model.TeacherTarget;
 import io.github.stad.engine.model.ThresholdTable;
@@ -50,6 +51,8 @@ public final class ModelBundle {
 		double[] thresholdTableValues;
 		/** Optional (added later in format 1): images are scored resized by this factor; absent (0) means 1. */
 		double processingScale;
+		/** Optional (added with strided maps): how the calibration's maps were computed, "exact" or "strided"; absent means exact. */
+		String maps;
 		List<Scale> scales = new ArrayList<>();
 		Map<String, String> provenance = new LinkedHashMap<>();
 	}
@@ -97,6 +100,7 @@ public final class ModelBundle {
 		}
 		h.provenance.putAll(model.provenance());
 		if (model.processingScale() != 1) h.processingScale = model.processingScale();
+		h.maps = model.mapMode().key();
 		Map<String, ZipArchive.EntryWriter> entries = new LinkedHashMap<>();
 		for (int i = 0; i < model.scales().size(); i++) {
 			ScaleModel s = model.scales().get(i);
@@ -156,7 +160,7 @@ public final class ModelBundle {
 				}
 				Calibration calibration = new Calibration(stats, h.threshold, h.thresholdFpr, thresholdTable(h, zip.name()));
 				return new AnomalyModel(manager, new InputNormalisation(h.normalisationMean, h.normalisationStd), scales, calibration, h.provenance,
-						h.processingScale == 0 ? 1 : h.processingScale);
+						h.processingScale == 0 ? 1 : h.processingScale, mapMode(h));
 			} catch (IllegalArgumentException e) {
 				manager.close();
 				throw new IOException(file + " does not match its own description (" + e.getMessage() + "); the file is damaged or was edited", e);
@@ -165,6 +169,11 @@ public final class ModelBundle {
 				throw e;
 			}
 		}
+	}
+
+	/** The map mode of a checked header: files from before the mode was recorded were calibrated on exact maps. */
+	private static MapMode mapMode(Header h) {
+		return h.maps == null ? MapMode.EXACT : MapMode.parse(h.maps);
 	}
 
 	/** The header alone, without loading any network (for Model Info). */
@@ -182,6 +191,7 @@ public final class ModelBundle {
 			info.put("thresholdFpr", h.thresholdFpr);
 			info.put("thresholdsForOtherRates", h.thresholdTableFpr != null);
 			info.put("processingScale", h.processingScale == 0 ? 1.0 : h.processingScale);
+			info.put("maps", mapMode(h).key());
 			info.put("provenance", h.provenance);
 			return info;
 		}
@@ -203,6 +213,13 @@ public final class ModelBundle {
 			}
 		}
 		if (h.processingScale != 0 && !(h.processingScale > 0 && h.processingScale <= 1)) throw new IOException(name + " has an invalid processing scale " + h.processingScale + damaged);
+		if (h.maps != null) {
+			try {
+				MapMode.parse(h.maps);
+			} catch (IllegalArgumentException e) {
+				throw new IOException(name + " declares maps '" + h.maps + "' (exact or strided expected); it was written by a newer version of the plugin, or" + damaged.substring(1));
+			}
+		}
 		if (h.students < 1 || h.students > MAX_STUDENTS) throw new IOException(name + " declares " + h.students + " students (1 to " + MAX_STUDENTS + " expected)" + damaged);
 		if (!Double.isFinite(h.threshold)) throw new IOException(name + " has a non-finite threshold (" + h.threshold + ")" + damaged);
 		if (!(h.thresholdFpr >= 0 && h.thresholdFpr < 1)) throw new IOException(name + " has an invalid threshold false-positive rate " + h.thresholdFpr + damaged);

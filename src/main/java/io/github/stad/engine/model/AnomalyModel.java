@@ -29,6 +29,7 @@ public final class AnomalyModel implements AutoCloseable {
 	private final Calibration calibration;
 	private final Map<String, String> provenance;
 	private final double processingScale;
+	private final MapMode mapMode;
 
 	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, Calibration calibration, Map<String, String> provenance) {
 		this(manager, normalisation, scales, calibration, provenance, 1);
@@ -37,6 +38,12 @@ public final class AnomalyModel implements AutoCloseable {
 	/** @param processingScale images are scored as a copy resized by this factor (0 &lt; s ≤ 1), the maps returned at the input's size */
 	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, Calibration calibration, Map<String, String> provenance,
 			double processingScale) {
+		this(manager, normalisation, scales, calibration, provenance, processingScale, MapMode.EXACT);
+	}
+
+	/** @param mapMode how the maps were computed when the calibration was fitted: scoring computes them so unless told otherwise */
+	public AnomalyModel(NDManager manager, InputNormalisation normalisation, List<ScaleModel> scales, Calibration calibration, Map<String, String> provenance,
+			double processingScale, MapMode mapMode) {
 		if (!(processingScale > 0 && processingScale <= 1)) throw new IllegalArgumentException("The processing scale must lie in (0, 1], got " + processingScale);
 		if (scales.size() != calibration.scales().size()) throw new IllegalArgumentException(scales.size() + " scales but a calibration of " + calibration.scales().size());
 		int students = scales.get(0).students().size();
@@ -50,6 +57,7 @@ public final class AnomalyModel implements AutoCloseable {
 		this.calibration = calibration;
 		this.provenance = new LinkedHashMap<>(provenance);
 		this.processingScale = processingScale;
+		this.mapMode = java.util.Objects.requireNonNull(mapMode, "mapMode");
 	}
 
 	/** Where the networks live; a refined model takes it over with the teachers (ModelRefiner). */
@@ -69,6 +77,8 @@ public final class AnomalyModel implements AutoCloseable {
 	public int studentCount() { return scales.get(0).students().size(); }
 	/** The factor by which images are resized before scoring (1: as they are). */
 	public double processingScale() { return processingScale; }
+	/** How the maps were computed for the calibration, and by default for scoring. */
+	public MapMode mapMode() { return mapMode; }
 
 	public int[] patchSizes() { return scales.stream().mapToInt(s -> s.architecture().patchSize()).toArray(); }
 
@@ -93,8 +103,13 @@ public final class AnomalyModel implements AutoCloseable {
 
 	/** The multi-scale anomaly map of one image (see {@link Calibration#combine}). */
 	public Result score(FloatImage image, int tileSize, Progress progress) {
+		return score(image, tileSize, mapMode, progress);
+	}
+
+	/** The map computed as {@code mode} says; a mode other than the model's own is calibrated as if it were the same. */
+	public Result score(FloatImage image, int tileSize, MapMode mode, Progress progress) {
 		checkCompatible(image);
-		return scoreChecked(image, tileSize, progress);
+		return scoreChecked(image, tileSize, mode, progress);
 	}
 
 	/**
@@ -102,19 +117,24 @@ public final class AnomalyModel implements AutoCloseable {
 	 * shared out evenly.
 	 */
 	public List<Result> scoreAll(List<FloatImage> images, int tileSize, Progress progress) {
+		return scoreAll(images, tileSize, mapMode, progress);
+	}
+
+	/** {@link #scoreAll(List, int, Progress)} with the maps computed as {@code mode} says. */
+	public List<Result> scoreAll(List<FloatImage> images, int tileSize, MapMode mode, Progress progress) {
 		if (images.isEmpty()) throw new IllegalArgumentException("No image to score");
 		for (FloatImage image : images) checkCompatible(image);
 		List<Result> results = new ArrayList<>();
 		for (int i = 0; i < images.size(); i++) {
 			progress.checkCancelled();
 			progress.update("Scoring " + images.get(i).name() + " (" + (i + 1) + "/" + images.size() + ")", (double) i / images.size());
-			results.add(scoreChecked(images.get(i), tileSize, progress.range((double) i / images.size(), (i + 1.0) / images.size())));
+			results.add(scoreChecked(images.get(i), tileSize, mode, progress.range((double) i / images.size(), (i + 1.0) / images.size())));
 		}
 		progress.update("Scored " + images.size() + " image(s)", 1);
 		return results;
 	}
 
-	private Result scoreChecked(FloatImage image, int tileSize, Progress progress) {
+	private Result scoreChecked(FloatImage image, int tileSize, MapMode mode, Progress progress) {
 		FloatImage scaled = processingScale == 1 ? image
 				: Resampling.areaResize(image, Resampling.scaledSide(image.width(), processingScale), Resampling.scaledSide(image.height(), processingScale));
 		FloatImage normalised = normalisation.apply(scaled);
@@ -122,7 +142,7 @@ public final class AnomalyModel implements AutoCloseable {
 		for (int s = 0; s < scales.size(); s++) {
 			ScaleModel scale = scales.get(s);
 			perScale.put(scale.architecture().patchSize(),
-					scale.errorAndVariance(normalised, tileSize, progress.range((double) s / scales.size(), (s + 1.0) / scales.size())));
+					scale.errorAndVariance(normalised, tileSize, mode, progress.range((double) s / scales.size(), (s + 1.0) / scales.size())));
 		}
 		float[] total = calibration.combine(new ArrayList<>(perScale.values()));
 		if (scaled != image) {

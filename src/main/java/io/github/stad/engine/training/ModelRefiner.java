@@ -86,7 +86,7 @@ public final class ModelRefiner {
 			info.put(key + "seed", Long.toString(settings.seed()));
 			info.put(key + (budget.timed() ? "timeBudgetMinutes" : "epochs"), budget.timed() ? Double.toString(budget.minutes()) : Integer.toString(budget.epochs()));
 			info.put(key + "seconds", String.format("%.1f", (clock.getAsLong() - start) / 1e9));
-			AnomalyModel result = new AnomalyModel(model.manager(), model.normalisation(), refined, calibration, info, scale);
+			AnomalyModel result = new AnomalyModel(model.manager(), model.normalisation(), refined, calibration, info, scale, model.mapMode());
 			for (ScaleModel s : old) for (var student : s.students()) student.close(); // the teachers live on in the result
 			ok = true;
 			progress.update("Refinement finished", 1);
@@ -107,7 +107,7 @@ public final class ModelRefiner {
 			for (int s = 0; s < scales.size(); s++) {
 				double from = 0.85 + 0.15 * (i * scales.size() + s) / (double) (scales.size() * windows.size());
 				progress.update("Validation: p=" + scales.get(s).architecture().patchSize() + ", image " + (i + 1) + "/" + windows.size(), from);
-				maps.get(s).add(ModelTrainer.windowMaps(scales.get(s), image, win, settings.compute().tileSize(), Progress.NONE));
+				maps.get(s).add(ModelTrainer.windowMaps(scales.get(s), image, win, settings.compute().tileSize(), model.mapMode(), Progress.NONE));
 			}
 		}
 		return Calibration.fit(maps, model.thresholdFpr());

@@ -10,6 +10,7 @@ import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.image.Resampling;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.model.TeacherTarget;
 import io.github.stad.engine.net.Architecture;
@@ -168,7 +169,7 @@ public final class ModelTrainer {
 					double from = 0.85 + 0.15 * (i * scales.size() + s) / (double) (scales.size() * count);
 					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
 					double to = 0.85 + 0.15 * (i * scales.size() + s + 1) / (double) (scales.size() * count);
-					valMaps.get(s).add(windowMaps(scale, image, win, settings.compute().tileSize(), progress.range(from, to)));
+					valMaps.get(s).add(windowMaps(scale, image, win, settings.compute().tileSize(), settings.maps(), progress.range(from, to)));
 				}
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
@@ -187,7 +188,7 @@ public final class ModelTrainer {
 			info.put("device", device.toString());
 			progress.update("Training finished in " + minutes(seconds), 1);
 			if (processingScale != 1) info.put("processingScale", Double.toString(processingScale));
-			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, calibration, info, processingScale);
+			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, calibration, info, processingScale, settings.maps());
 			ok = true;
 			return new Outcome(model, losses);
 		} finally {
@@ -281,17 +282,17 @@ public final class ModelTrainer {
 	}
 
 	/** The e and v values of a window's pixels, its pieces one after another (the calibration needs their values, not their places). */
-	static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, Progress progress) {
+	static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, MapMode mode, Progress progress) {
 		List<CalibrationSample.Rect> parts = win.parts();
 		if (parts.size() == 1) {
 			CalibrationSample.Rect r = parts.get(0);
-			return scale.errorAndVariance(image, r.left(), r.top(), r.width(), r.height(), tileSize, progress);
+			return scale.errorAndVariance(image, r.left(), r.top(), r.width(), r.height(), tileSize, mode, progress);
 		}
 		float[] error = new float[(int) win.pixels()], variance = new float[error.length];
 		int offset = 0;
 		for (int k = 0; k < parts.size(); k++) {
 			CalibrationSample.Rect r = parts.get(k);
-			ScaleModel.Maps m = scale.errorAndVariance(image, r.left(), r.top(), r.width(), r.height(), tileSize, progress.range((double) k / parts.size(), (k + 1.0) / parts.size()));
+			ScaleModel.Maps m = scale.errorAndVariance(image, r.left(), r.top(), r.width(), r.height(), tileSize, mode, progress.range((double) k / parts.size(), (k + 1.0) / parts.size()));
 			System.arraycopy(m.error(), 0, error, offset, m.error().length);
 			System.arraycopy(m.variance(), 0, variance, offset, m.variance().length);
 			offset += m.error().length;
@@ -335,7 +336,7 @@ public final class ModelTrainer {
 				for (int i = 0; i < settings.students(); i++) students.add(DescriptorNet.random(target.architecture(), manager, manager.getDevice(), i));
 				ScaleModel probe = new ScaleModel(target, students, "probe");
 				long t0 = clock.getAsLong();
-				probe.errorAndVariance(crop, settings.compute().tileSize(), Progress.NONE);
+				probe.errorAndVariance(crop, settings.compute().tileSize(), settings.maps(), Progress.NONE);
 				seconds += (clock.getAsLong() - t0) / 1e9 / ((double) w * h);
 			} finally {
 				for (DescriptorNet s : students) s.close();

@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.ComputeSettings;
 import io.github.stad.engine.net.Architecture;
@@ -24,9 +25,10 @@ import java.util.Arrays;
  * minute").
  */
 public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSchedule schedule, TrainingBudget budget, double thresholdFpr, ComputeSettings compute, long seed,
-		double processingScale, TeacherAdaptation.Settings teacherAdaptation) {
+		double processingScale, TeacherAdaptation.Settings teacherAdaptation, MapMode maps) {
 
 	public TrainingSettings {
+		java.util.Objects.requireNonNull(maps, "maps");
 		if (patchSizes.length == 0) throw new IllegalArgumentException("Give at least one patch size (17, 33, 65)");
 		for (int p : patchSizes) {
 			if (Arrays.stream(Architecture.SUPPORTED_PATCH_SIZES).noneMatch(s -> s == p)) throw new IllegalArgumentException("Unsupported patch size " + p + "; choose from 17, 33, 65");
@@ -68,6 +70,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		b.processingScale = processingScale;
 		b.adaptationShare = teacherAdaptation.budgetShare();
 		b.adaptationSteps = teacherAdaptation.steps();
+		b.maps = maps;
 		return b;
 	}
 
@@ -87,6 +90,7 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		private double processingScale = 1;
 		private double adaptationShare = 0;
 		private int adaptationSteps = 0;
+		private MapMode maps = MapMode.DEFAULT;
 
 		private Builder() {}
 
@@ -113,11 +117,14 @@ public record TrainingSettings(int[] patchSizes, NetworkSize network, StudentSch
 		/** The same for epoch runs: this many steps per patch size (0 = not). */
 		public Builder teacherAdaptationSteps(int steps) { adaptationSteps = steps; return this; }
 
+		/** How the validation maps are computed for the calibration; recorded in the model, which scores the same way. */
+		public Builder maps(MapMode m) { maps = m; return this; }
+
 		public TrainingSettings build() {
 			return new TrainingSettings(patchSizes, new NetworkSize(width, descriptorDim),
 					new StudentSchedule(students, cropSize, batchSize, new OptimiserSettings(learningRate, weightDecay)), budget,
 					thresholdFpr, new ComputeSettings(tileSize, useGpu), seed, processingScale,
-					new TeacherAdaptation.Settings(adaptationShare, adaptationSteps));
+					new TeacherAdaptation.Settings(adaptationShare, adaptationSteps), maps);
 		}
 	}
 }

@@ -6,6 +6,7 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
+import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.testutil.Synthetic;
@@ -123,6 +124,32 @@ class ModelTrainerTest {
 		try (var files = Files.list(dir)) {
 			assertEquals(List.of(file), files.toList(), "only the model, no temp files left");
 		}
+	}
+
+	@Test
+	void aModelCalibratedOnStridedMapsRecordsItAndScoresSo(@TempDir Path dir) throws IOException {
+		TrainingSettings strided = SETTINGS.toBuilder().patchSizes(33).epochs(1).maps(MapMode.STRIDED).build();
+		List<FloatImage> validation = Synthetic.textures("v", 1, 48, 48, 60);
+		Path file = dir.resolve("strided.zip");
+		FloatImage image = Synthetic.texture("s", 48, 40, 61);
+		try (AnomalyModel m = ModelTrainer.train(Synthetic.textures("n", 2, 48, 48, 6), validation, strided, TeacherWeights.Source.NONE, Map.of(), Progress.NONE).model()) {
+			assertEquals(MapMode.STRIDED, m.mapMode());
+			// the calibration's mean error is that of the strided map of the (whole) validation image
+			float[] e = m.scales().get(0).errorAndVariance(m.normalisation().apply(validation.get(0)), 256, MapMode.STRIDED, Progress.NONE).error();
+			double mean = 0;
+			for (float v : e) mean += v / e.length;
+			assertEquals(mean, m.calibration().scales().get(0).errorMean(), 1e-4 * mean);
+			float[] byDefault = m.score(image, 256, Progress.NONE).score().channel(0);
+			assertArrayEquals(m.score(image, 256, MapMode.STRIDED, Progress.NONE).score().channel(0), byDefault);
+			assertFalse(java.util.Arrays.equals(m.score(image, 256, MapMode.EXACT, Progress.NONE).score().channel(0), byDefault), "exact maps on request");
+			ModelBundle.save(m, file);
+			try (AnomalyModel loaded = ModelBundle.load(file, false)) {
+				assertEquals(MapMode.STRIDED, loaded.mapMode());
+				assertArrayEquals(byDefault, loaded.score(image, 256, Progress.NONE).score().channel(0));
+			}
+			assertEquals("strided", ModelBundle.describe(file).get("maps"));
+		}
+		assertEquals(MapMode.EXACT, model.mapMode(), "the default stays exact until it is measured");
 	}
 
 	@Test
