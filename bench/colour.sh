@@ -25,13 +25,10 @@ py=python3
 /usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null && py=/usr/bin/python3
 
 if [ ! -d "$out/sets" ]; then "$py" bench/colour_set.py "$photos" "$out/sets.tmp" && mv "$out/sets.tmp" "$out/sets"; fi
-if [ ! -f target/cp.txt ] || [ ! -d target/test-classes/io/github/stad/bench ] || [ ! -d target/lib ]; then
-  mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-fi
-cp="target/classes:target/test-classes:$(cat target/cp.txt)"
+bench/run_java.sh --build
 if [ ! -f "$out/spread/teacher-p65-spread.zip" ]; then
   mkdir -p "$out/spread"
-  java -Dai.djl.offline=true -cp "$cp" io.github.stad.bench.ColourTeachers spread "$out/spread"
+  bench/run_java.sh io.github.stad.bench.ColourTeachers spread "$out/spread"
 fi
 if [[ " $variants " == *" gray "* ]] && [ ! -d "$out/gray-sets" ]; then
   "$py" - "$out/sets" "$out/gray-sets.tmp" <<'PY'

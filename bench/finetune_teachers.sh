@@ -6,8 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 photos="${1:-/work/photos/gray}"; out="${2:-bench/out/finetune}"; plan="${3:-33:400 17:300 65:150}"
-mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-cp="target/classes:target/test-classes:$(cat target/cp.txt)"
+bench/run_java.sh --build
 mkdir -p "$out"
 for item in $plan; do
   p="${item%%:*}"; n="${item##*:}"
@@ -16,7 +15,7 @@ for item in $plan; do
   bin/stad train-teacher --images "$photos" --patch-size "$p" --out "$out/checkpoint-p$p.zip" --iterations "$n" \
     --lambda-c 0.01 --init "$out/gpu-p$p.zip" --checkpoint-every 50 --cpu | tee "$out/finetune-p$p.log"
   wall=$(( $(date +%s) - start ))
-  java -cp "$cp" io.github.stad.bench.ReleaseTeacher "$out/checkpoint-p$p.zip" "$out/teacher-p$p-gray.zip" \
+  bench/run_java.sh io.github.stad.bench.ReleaseTeacher "$out/checkpoint-p$p.zip" "$out/teacher-p$p-gray.zip" \
     "fineTunedWith=bench/finetune_teachers.sh (Java/DJL trainer, CPU, lambda_c=0.01 on the squared compactness)" \
     "fineTuneIterations=$n" "fineTuneWallSeconds=$wall" \
     "pretrainedWith=bench/pretrain_teachers_gpu.py at 66c5d31 (H100, signed compactness, see docs/teachers.md)"

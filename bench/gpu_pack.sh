@@ -25,8 +25,7 @@ for tool in "$jdk/bin/jlink" "$jdk/bin/jar" "$jdk/bin/javac" xz strip; do
   command -v "$tool" >/dev/null || { echo "gpu_pack: $tool not found" >&2; exit 1; }
 done
 
-mvn -q -B -DskipTests package >&2
-mvn -q -B -DskipTests test-compile >&2
+bench/run_java.sh --build
 jar=""
 for f in target/student-teacher-anomaly-detection-*.jar; do
   case "$f" in *-sources.jar|*-tests.jar) ;; *) jar=$f ;; esac

@@ -11,10 +11,8 @@ cd "$(dirname "$0")/.."
 out="${1:-bench/out/magnetic-tile}"; sizes="${2:-65}"; scale="${3:-0.5}"
 te="${4:-6}"; ve="${5:-3}"; se="${6:-6}"; epochs="${7:-1}"; teachers="${8:-shipped random}"; train_args="${9:-}"
 data=../shared/data/magnetic-tile
-mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-cp="target/classes:target/test-classes:$(cat target/cp.txt)"
 mkdir -p "$out"
-java -Djava.awt.headless=true -cp "$cp" io.github.stad.bench.MagneticTileSubset "$data/split.csv" "$out/data" "$scale" "$te" "$ve" "$se"
+bench/run_java.sh io.github.stad.bench.MagneticTileSubset "$data/split.csv" "$out/data" "$scale" "$te" "$ve" "$se"
 split="$out/data/split.csv"
 for t in $teachers; do
   teacher="$(basename "$t" .zip)"; extra=()

@@ -30,7 +30,7 @@
 # for the three p) plus the teacher statistics (≈ 5 s per image): about 9 min more. About 40 min in
 # all, quiet. The test set gets most of the time because the measurement noise is there (even so,
 # 4 images per type is thin: compare runs on the overall numbers, read per-type ones as coarse).
-# Under load it stretches: the baseline run (docs/benchmarks.md) shared the 2 cores with a load
+# Under load it stretches: the first baseline run (docs/experiments.md) shared the 2 cores with a load
 # average of 4-17 and took 97 min (train 49, evaluate 48).
 #
 # Probe: bench/quality.sh probe [TEACHER...] (default "shipped random raw"; a teacher .zip, or
@@ -44,16 +44,11 @@ cd "$(dirname "$0")/.."
 data=${MT_DATA:-../shared/data/magnetic-tile}
 TRAIN_EVERY=20 VAL_EVERY=20 TEST_PER_TYPE=4 TEST_GOOD=8
 
-classpath() {
-  if [ ! -f target/cp.txt ] || [ ! -d target/test-classes/io/github/stad/bench ] || [ ! -d target/lib ]; then
-    mvn -q -B -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-  fi
-  echo "target/classes:target/test-classes:$(cat target/cp.txt)"
-}
+bench/run_java.sh --build
 
 subset() { # $1 = split.csv to write
   [ -f "$1" ] && return 0
-  java -Djava.awt.headless=true -cp "$(classpath)" io.github.stad.bench.QualitySubset "$data/split.csv" "$1.tmp" \
+  bench/run_java.sh io.github.stad.bench.QualitySubset "$data/split.csv" "$1.tmp" \
     $TRAIN_EVERY $VAL_EVERY $TEST_PER_TYPE $TEST_GOOD >&2
   mv "$1.tmp" "$1"
 }
@@ -63,13 +58,13 @@ if [ "${1:-}" = probe ]; then
   out="${PROBE_OUT:-bench/out/quality-probe}"; mkdir -p "$out"
   subset "$out/split.csv"
   teachers=("$@"); [ ${#teachers[@]} -eq 0 ] && teachers=(shipped random raw)
-  cp="$(classpath)"; dirs=()
+  dirs=()
   for p in ${P:-17 33 65}; do
     for t in "${teachers[@]}"; do
       d="$out/$(basename "$t" .zip)-p$p"
       if [ ! -f "$d/done" ]; then
         start=$(date +%s)
-        java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" io.github.stad.bench.TeacherProbe "$out/split.csv" "$p" "$t" "$d" >&2
+        bench/run_java.sh -Xmx6g io.github.stad.bench.TeacherProbe "$out/split.csv" "$p" "$t" "$d" >&2
         echo $(( $(date +%s) - start )) > "$d/done"
       fi
       dirs+=("$d")
@@ -102,7 +97,7 @@ if [ ! -f "$dir/eval/metrics.json" ]; then
   # The product's maps (AnomalyModel.score, as `stad evaluate` computes them) give metrics.json; the
   # per-scale maps kept beside them (eval/maps, resumable per image) give eval/variants.md: other
   # patch-size combinations, e or v alone, the map smoothed before the metrics.
-  java -Xmx8g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$(classpath)" io.github.stad.bench.QualityVariants \
+  bench/run_java.sh -Xmx8g io.github.stad.bench.QualityVariants \
     "$dir/model.zip" "$split" "$dir/eval" 2>&1 | tee "$dir/eval.log"
   [ -f "$dir/eval/metrics.json" ] || { echo "quality.sh: evaluation failed, see $dir/eval.log" >&2; exit 1; }
   echo $(( $(date +%s) - start )) > "$dir/eval.seconds"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scoring speed (docs/benchmarks.md, "Scoring speed: ceiling and PyTorch side by side").
+# Scoring speed (docs/benchmarks.md, "Scoring speed").
 #   bench/scoring.sh [PATCH_SIZES [CHANNELS]]        e.g. bench/scoring.sh 17,33,65
 # In one JVM: the ceiling (best GFLOP/s of plain convolutions of the networks' dominant shapes on
 # 1×C×CEILING_SIZE² and of the largest ones the dense passes run on a 256² tile, phase batches included,
@@ -32,14 +32,13 @@ if [ "${TORCH:-auto}" != off ]; then
   fi
 fi
 
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
 threads_opt=()
 if [ -n "${THREADS:-}" ]; then threads_opt=(-Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1); fi
-java -Xmx8g -Djava.awt.headless=true -Dai.djl.offline=true "${threads_opt[@]}" \
+bench/run_java.sh -Xmx8g "${threads_opt[@]}" \
   -Dstad.bench.sizes="${SIZES:-256,1024}" -Dstad.bench.reps="${REPS:-3}" -Dstad.bench.largeReps="${LARGE_REPS:-1}" \
   -Dstad.bench.ceilingSize="${CEILING_SIZE:-256}" -Dstad.bench.out="$out" \
   -Dstad.bench.single="$([ "${SINGLE:-0}" = 1 ] && echo true || echo false)" -Dstad.bench.naive="$([ "${NAIVE:-0}" = 1 ] && echo true || echo false)" \
-  -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.github.stad.bench.ScoringBenchmark "$patches" "$channels"
+  io.github.stad.bench.ScoringBenchmark "$patches" "$channels"
 
 if [ -n "$torch_python" ]; then
   if [ "$channels" != 1 ]; then

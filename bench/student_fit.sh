@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How well the students fit the normal data within a time budget, for student-training settings
-# (docs/benchmarks.md, "Student fit per minute"): trains ONE patch size on the quality harness's
+# (docs/benchmarks.md, "Training time"; the sweeps: docs/experiments.md, "Student fit per minute"): trains ONE patch size on the quality harness's
 # 30 training images (bench/quality.sh subset, full resolution) and reports the steps taken and
 # the validation regression error e (‖mean student − normalised teacher‖², mean over the pixels of
 # 2 validation images; 128 = predicting nothing) read from the model file. Lower e in the same

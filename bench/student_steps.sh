@@ -4,5 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 batch="${1:-8}"; steps="${2:-8}"; shift 2 || true
 sizes=("$@"); [ ${#sizes[@]} -eq 0 ] && sizes=(65 33 17)
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-exec java -Xmx6g ${CROP:+-Dcrop=$CROP} -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.github.stad.engine.training.StudentStepTiming "$batch" "$steps" "${sizes[@]}"
+exec bench/run_java.sh -Xmx6g ${CROP:+-Dcrop=$CROP} io.github.stad.engine.training.StudentStepTiming "$batch" "$steps" "${sizes[@]}"

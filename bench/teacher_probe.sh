@@ -8,12 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 csv="$1"; p="$2"; shift 2
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-cp="target/classes:target/test-classes:$(cat target/cp.txt)"
 dirs=()
 for t in "$@"; do
   d="bench/out/probe/$(basename "$t" .zip)-p$p"
-  java -Xmx6g -Dai.djl.offline=true -cp "$cp" io.github.stad.bench.TeacherProbe "$csv" "$p" "$t" "$d" >&2
+  bench/run_java.sh -Xmx6g io.github.stad.bench.TeacherProbe "$csv" "$p" "$t" "$d" >&2
   dirs+=("$d")
 done
 python3 bench/teacher_probe.py "${dirs[@]}"

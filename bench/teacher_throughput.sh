@@ -7,9 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="$1"; photos="$2"; shift 2
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-cp="target/classes:target/test-classes:$(cat target/cp.txt)"
 if [ "$mode" = throughput ]; then
-  exec nice -n 10 java -Xmx8g -Dai.djl.offline=true -cp "$cp" io.github.stad.bench.TeacherThroughput throughput "$photos/gray" "$@"
+  exec nice -n 10 bench/run_java.sh -Xmx8g io.github.stad.bench.TeacherThroughput throughput "$photos/gray" "$@"
 fi
-exec nice -n 10 java -Xmx8g -Dai.djl.offline=true -cp "$cp" io.github.stad.bench.TeacherThroughput compare "$photos/gray" "$photos/gray-heldout" "$@"
+exec nice -n 10 bench/run_java.sh -Xmx8g io.github.stad.bench.TeacherThroughput compare "$photos/gray" "$photos/gray-heldout" "$@"

@@ -4,5 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 photos="${1:-/work/photos}"
-mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
-exec java -Xmx8g -Djava.awt.headless=true -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.github.stad.bench.TeacherBenchmark "$photos/gray-heldout" "$photos/gray" 512
+exec bench/run_java.sh -Xmx8g io.github.stad.bench.TeacherBenchmark "$photos/gray-heldout" "$photos/gray" 512

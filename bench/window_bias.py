@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How much a calibration window kept inside the image underestimates normal scores (docs/benchmarks.md).
+"""How much a calibration window kept inside the image underestimates normal scores (docs/experiments.md, "Calibration windows").
 
     python3 bench/window_bias.py bench/out/quality/runs/RUN [SPLIT_CSV] [THRESHOLD]
 

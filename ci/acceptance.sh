@@ -78,6 +78,7 @@ run_macro 03_segment "$args"
 # The batch folder has a broken file: the batch must report it and go on, so the log has a "skipped" warning, not an error.
 run_macro 04_batch "$args input=$work/batch-in"
 run_macro 05_evaluate "$args"
+run_macro 06_refine "$args"
 
 # A failing step must stop its macro with one clear log line (no dialog, no hang, no stack trace).
 echo "acceptance: a failing command in a macro"

@@ -171,6 +171,6 @@ grep -q "shard 2/3: not finished.*Resubmit array task(s) 2" "$work/merge-missing
 job2="$(submit 2)" || fail "sbatch refused the resubmission"
 jobs_submitted+=("$job2")
 wait_for "$job2" 1
-stad merge-scores "$work/sharded" > "$work/merge2.log" 2>&1 || { cat "$work/merge2.log"; fail "merge-scores after resubmitting shard 2"; }
+stad merge-scores "$work/sharded" --overwrite > "$work/merge2.log" 2>&1 || { cat "$work/merge2.log"; fail "merge-scores after resubmitting shard 2"; }
 compare
 say "PASS in $(( $(date +%s) - started )) s (a lost shard was named and resubmitting task 2 alone repaired it)"

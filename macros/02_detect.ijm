@@ -12,7 +12,7 @@ setBatchMode(true);
 open(samples + "test/defect/scratch.png");
 input = getTitle();
 // The active image is examined; the map opens as a new 32-bit image with the same size and calibration.
-run("Detect Anomalies...", "model_file=[" + out + "model.zip] tile_size=256");
+run("Detect Anomalies...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 add_scale_maps=false");
 map = getTitle();
 if (bitDepth() != 32 || getWidth() != 128) exit("02_detect: unexpected anomaly map " + map);
 getStatistics(area, mean, min, max);
@@ -21,7 +21,7 @@ saveAs("Tiff", out + "scratch_anomaly.tif");
 
 // The e/v maps of every scale as further channels.
 selectImage(input);
-run("Detect Anomalies...", "model_file=[" + out + "model.zip] add_scale_maps=true");
+run("Detect Anomalies...", "model_file=[" + out + "model.zip] use_gpu=false tile_size=256 add_scale_maps=true");
 getDimensions(w, h, channels, slices, frames);
 Stack.setChannel(2); // each channel is named by scale and signal, e.g. "p=17 e (regression error) · scratch"
 print("02_detect: with scale maps: " + channels + " channels; channel 2 is " + getInfo("slice.label"));

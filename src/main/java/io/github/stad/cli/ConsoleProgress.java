@@ -25,4 +25,8 @@ final class ConsoleProgress implements Progress {
 
 	@Override
 	public void log(String message) { out.println(message); }
+
+	/** Ctrl-C asks the run to stop at its next step (see {@link Interrupts}). */
+	@Override
+	public boolean isCancelled() { return Interrupts.requested(); }
 }

@@ -3,10 +3,11 @@ package io.github.stad.cli;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.engine.training.ModelTrainer;
 import io.github.stad.engine.training.StudentSchedule;
 import io.github.stad.engine.training.TrainingSettings;
@@ -16,9 +17,11 @@ import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
 import io.github.stad.jobs.OutputGuard;
+import io.github.stad.jobs.RefineJob;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.ScoreShards;
 import io.github.stad.jobs.Shard;
+import io.github.stad.jobs.TeacherRequest;
 import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
 import io.github.stad.jobs.TrainTeacherJob;
@@ -45,14 +48,18 @@ public final class Main {
 			            (--crop/--batch: student crops and crops per step at every patch size; default 16 of 8² at p = 17, 4 of 32² at p = 33, 65;
 			             one alone keeps the other's default: --crop 64 --batch 2 gives the steps of earlier versions)
 			  score     --model MODEL.zip --input FILE_OR_SET --out DIR [--threshold T] [--min-area 10] [--tile 256] [--shard K/N] [--cpu] [--overwrite]
-			  merge-scores DIR [--shards N]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
+			  merge-scores DIR [--shards N] [--overwrite]   scores-K-of-N.csv of all N shards -> DIR/scores.csv (as one unsharded run)
 			  evaluate  --model MODEL.zip | --maps DIR   --test SET [--masks DIR] --out DIR [--max-fpr 0.3] [--tile 256] [--cpu] [--overwrite]
 			  train-teacher --images SET --patch-size P --out FILE [--iterations 2000] [--distill MODEL.pt] [--distill-input-size 224]
 			            [--lambda-k 0] [--lambda-m 1] [--lambda-c 0.01] [--learning-rate 2e-4] [--seed S] [--resume FILE] [--init FILE|default] [--batch 64] [--checkpoint-every 100] [--cpu] [--overwrite]
-			            [--mode patch|dense|colour] dense: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
+			            [--mode patch|dense|colour|distil] [--targets DIR (distil: P's precomputed features)] dense, distil: [--grid 24|12|8] [--crops 8] [--mining semi-hard|hardest|subset] [--mining-subset 0.125] [--warmup 100]
 			            [--brightness 0.2] [--contrast 0.2] [--gamma 0.2] [--blur 1] [--noise 0.1] [--shift 1] [--scale 0] [--flips] [--turns] [--synthetic-defects 0]
+			  refine    --model MODEL.zip --normal MORE --out REFINED.zip [--time-budget MINUTES (default 5) | --epochs N] [--training SET] [--validation SET]
+			            [--seed S] [--tile 256] [--cpu] [--overwrite]   the model's students continue on its training images plus MORE (normal images,
+			            e.g. false alarms), then recalibrate on its validation images; SETs default to those in the model's provenance
 			  info      --model MODEL.zip
 			  demo      [--out DIR] [--epochs 30 | --time-budget MINUTES] [--patch-sizes 17,33] [--overwrite]   train (shipped teachers), score and evaluate on the bundled sample images
+			stad <command> --help: that command's options, each explained in one line.
 			A SET is a folder of images, a folder of type subfolders (MVTec test/<type>/), or split.csv:SPLIT.
 			Existing files are never replaced unless --overwrite is given; an input is never replaced.
 			""";
@@ -60,19 +67,21 @@ public final class Main {
 	private Main() {}
 
 	public static void main(String[] argv) {
+		Interrupts.install(System.err);
 		System.exit(run(argv, System.out, System.err));
 	}
 
-	/** @return the process exit code: 0 done, 1 failed, 2 usage error, 3 cancelled */
+	/** @return the process exit code: 0 done, 1 failed (bad input), 2 usage error, 3 cancelled, 4 an output could not be written */
 	static int run(String[] argv, PrintStream out, PrintStream err) {
 		if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
 			out.print(USAGE);
-			return argv.length == 0 ? 2 : 0;
+			return argv.length == 0 ? 2 : finished(out, err);
 		}
 		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-		if (rest.contains("--help") || rest.contains("-h")) { // `stad score --help`: help, not "--help needs a value"
-			out.print(USAGE);
-			return 0;
+		if (rest.contains("--help") || rest.contains("-h")) { // `stad score --help`: its help, not "--help needs a value"
+			String help = Help.of(argv[0]);
+			out.print(help != null ? help : USAGE);
+			return finished(out, err);
 		}
 		Progress progress = new ConsoleProgress(out);
 		try {
@@ -82,14 +91,15 @@ public final class Main {
 				case "merge-scores" -> mergeScores(rest, out);
 				case "evaluate" -> evaluate(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "train-teacher" -> trainTeacher(new Args(rest, Set.of("cpu", "overwrite", "flips", "turns")), progress, out);
+				case "refine" -> refine(new Args(rest, Set.of("cpu", "overwrite")), progress, out);
 				case "info" -> info(new Args(rest, Set.of()), out);
 				case "demo" -> demo(new Args(rest, Set.of("cpu", "overwrite")), out, err);
 				default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
 			}
-			return 0;
+			return finished(out, err);
 		} catch (Args.UsageException e) {
 			err.println("stad: " + e.getMessage());
-			err.print(USAGE);
+			err.println("stad: " + Help.pointer(argv[0]));
 			return 2;
 		} catch (Progress.CancelledException e) {
 			err.println("stad: " + e.getMessage());
@@ -98,15 +108,40 @@ public final class Main {
 			err.println("stad: error: " + e.getInput() + " is not a usable file name here (" + e.getReason() + ")"
 					+ (System.getProperty("sun.jnu.encoding", "").toUpperCase(java.util.Locale.ROOT).contains("UTF") ? "" : "; names with accents need a UTF-8 locale: run with LANG=C.UTF-8"));
 			return 1;
+		} catch (ArgumentChecks.BadValueException e) { // a value out of its range is a usage error like one that is no number: exit 2, one line
+			err.println("stad: " + e.getMessage());
+			return 2;
+		} catch (WriteFailedException e) {
+			err.println("stad: error: " + oneLine(e));
+			return WRITE_FAILED;
 		} catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
 			err.println("stad: error: " + oneLine(e));
 			return 1;
 		} catch (RuntimeException | OutOfMemoryError e) {
 			// A bug or the machine, not the input: still one line (a stack trace helps no user), but say which it is.
-			err.println("stad: error: " + (e instanceof OutOfMemoryError ? "out of memory; give Java more memory (STAD_JAVA_OPTS=-Xmx16g) or use smaller images, --tile or --batch"
+			err.println("stad: error: " + (e instanceof OutOfMemoryError ? "out of memory; give Java more memory (STAD_JAVA_OPTS=-Xmx16g) or " + lessMemory(argv[0])
 					: "unexpected " + e.getClass().getSimpleName() + ": " + oneLine(e) + " (please report this)"));
 			return 1;
 		}
+	}
+
+	/** What lowers the memory of this command, in its own flags. */
+	static String lessMemory(String command) {
+		return switch (command) {
+			case "train" -> "use smaller images, --scale 0.5, a smaller --batch or --crop, or --tile";
+			case "train-teacher" -> "a smaller --batch";
+			default -> "use smaller images or a smaller --tile";
+		};
+	}
+
+	/** Exit code of a run whose outputs (files or standard output) could not all be written. */
+	static final int WRITE_FAILED = 4;
+
+	/** 0, unless what was printed was lost (`info > /dev/full`): that output is the result, so losing it fails the run. */
+	private static int finished(PrintStream out, PrintStream err) {
+		if (!out.checkError()) return 0;
+		err.println("stad: error: the output could not be written to standard output (disk full or closed pipe?)");
+		return WRITE_FAILED;
 	}
 
 	private static String oneLine(Throwable e) {
@@ -125,7 +160,7 @@ public final class Main {
 		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
 		int epochCount = epochs == null ? 0 : a.integer("epochs", 0);
 		double budget = minutes == null ? d.budget().minutes() : a.number("time-budget", 0);
-		if (epochs != null && epochCount == 0) epochCount = -1; // "--epochs 0" is an error, not "use the time budget"
+		if (epochs != null) CHECK.count("epochs", epochCount, 1, Integer.MAX_VALUE); // "--epochs 0" is an error, not "use the time budget"
 		// Not given means each patch size's default; given, they must be real sizes: "--crop 0" is an error, not "the default".
 		int crop = a.optional("crop", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("crop", a.integer("crop", 0), 1, StudentSchedule.MAX_CROP);
 		int batch = a.optional("batch", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("batch", a.integer("batch", 0), 1, ArgumentChecks.MAX_BATCH);
@@ -159,7 +194,7 @@ public final class Main {
 		for (Path t : teacherFiles) guard.reads(t, "a teacher file this command reads (--teacher)");
 		a.rejectUnknown();
 		List<ImageEntry> normalSet = ImageSets.resolve(normal), validationSet = ImageSets.resolve(validation);
-		TrainJob.checkOutput(normalSet, validationSet, model, guard); // before the teachers or any image are read
+		TrainJob.checkOutput(normalSet, validationSet, model, settings, guard); // before the teachers or any image are read
 		out.println("Training on " + normalSet.size() + " normal image(s), validating on " + validationSet.size() + "; " + Djl.describe());
 		try (ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
 				Teachers.fromFiles(teacherFiles, !randomTeacher), guard, progress)) {
@@ -169,6 +204,31 @@ public final class Main {
 				float[] l = e.getValue();
 				out.printf("  %s: loss %.4f -> %.4f over %d steps%n", e.getKey(), l[0], l[l.length - 1], l.length);
 			}
+			String warning = m.provenance().get("warning");
+			if (warning != null) out.println("WARNING: " + warning); // the last line: a summary must not hide it
+		}
+	}
+
+	/** Minutes a refinement takes by default: it continues trained students, so a few minutes do. */
+	static final double REFINE_MINUTES = 5;
+
+	private static void refine(Args a, Progress progress, PrintStream out) throws IOException {
+		Path modelFile = a.path("model"), refined = a.path("out");
+		String more = a.required("normal"), training = a.optional("training", null), validation = a.optional("validation", null);
+		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
+		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
+		TrainingSettings.Builder b = TrainingSettings.builder().seed(a.integer("seed", 1)).tileSize(CHECK.tile("tile", a.integer("tile", 256))).useGpu(!a.flag("cpu"));
+		if (epochs != null) b.epochs(CHECK.count("epochs", a.integer("epochs", 0), 1, 1_000_000));
+		else b.timeBudget(CHECK.positive("time-budget", a.number("time-budget", REFINE_MINUTES)));
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(more);
+		a.rejectUnknown();
+		RefineJob.Sets sets = RefineJob.sets(modelFile, training, validation, CHECK);
+		List<ImageEntry> added = ImageSets.resolve(more);
+		RefineJob.checkOutput(modelFile, added, sets, refined, guard); // before any image is read
+		out.println("Refining " + modelFile + " with " + added.size() + " added image(s) on " + (sets.training().size() + added.size()) + " training image(s), validating on "
+				+ sets.validation().size() + "; " + Djl.describe());
+		try (AnomalyModel m = RefineJob.run(modelFile, added, more, sets, refined, b.build(), guard, progress)) {
+			out.println("Refined model: " + refined + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + "); " + modelFile + " is unchanged");
 		}
 	}
 
@@ -190,8 +250,13 @@ public final class Main {
 			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, guard, shard, progress);
 			long flagged = rows.stream().filter(ResultRows.ImageRow::flagged).count();
 			long failed = rows.stream().filter(ResultRows.ImageRow::failed).count();
+			List<ResultRows.ImageRow> lost = rows.stream().filter(ResultRows.ImageRow::outputLost).toList();
 			Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
 			out.println("Wrote " + csv + ": " + rows.size() + " image(s), " + flagged + " anomalous" + (failed > 0 ? ", " + failed + " failed" : ""));
+			if (!lost.isEmpty()) {
+				throw new WriteFailedException("the outputs of " + lost.size() + " of " + rows.size() + " image(s) could not be written (" + lost.get(0).error()
+						+ "); " + csv.getFileName() + " lists them: fix that and score them again", null);
+			}
 			if (failed > 0 && failed == rows.size()) throw new IllegalArgumentException("no image could be scored (see " + csv + ")");
 		}
 	}
@@ -207,11 +272,12 @@ public final class Main {
 	/** {@code merge-scores DIR [--shards N]}: the folder is the one positional argument. */
 	private static void mergeScores(List<String> rest, PrintStream out) throws IOException {
 		if (rest.isEmpty() || rest.get(0).startsWith("--")) throw new Args.UsageException("merge-scores needs the output folder of the shards: merge-scores DIR");
-		Args a = new Args(rest.subList(1, rest.size()), Set.of());
+		Args a = new Args(rest.subList(1, rest.size()), Set.of("overwrite"));
 		int n = a.integer("shards", 0);
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite"));
 		a.rejectUnknown();
 		if (n < 0) throw new Args.UsageException("--shards must be at least 1, got " + n);
-		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n);
+		ScoreShards.Merged m = ScoreShards.merge(Path.of(rest.get(0)), n, guard, out::println);
 		out.println("Wrote " + m.scoresCsv() + ": " + m.images() + " image(s) from " + m.shards() + " shard(s)");
 	}
 
@@ -258,22 +324,27 @@ public final class Main {
 		CHECK.count("batch", a.integer("batch", d.batchSize()), 2, 4096);
 		CHECK.positive("learning-rate", a.number("learning-rate", d.optimiser().learningRate()));
 		String distill = a.optional("distill", null);
+		String targets = a.optional("targets", null);
+		boolean distilMode = "distil".equalsIgnoreCase(a.optional("mode", "")) || "distill".equalsIgnoreCase(a.optional("mode", ""));
 		TeacherSettings s = TeacherSettings.builder(p).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
 				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
 				.learningRate((float) a.number("learning-rate", d.optimiser().learningRate()))
-				.lambdas((float) a.number("lambda-k", distill == null ? 0 : 1), (float) a.number("lambda-m", d.losses().lambdaM()), (float) a.number("lambda-c", d.losses().lambdaC()))
+				.lambdas((float) a.number("lambda-k", distill == null && !distilMode ? 0 : 1), (float) a.number("lambda-m", distilMode ? 0 : d.losses().lambdaM()),
+						(float) a.number("lambda-c", d.losses().lambdaC()))
 				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu"))
 				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense())).build();
-		int distillSize = a.integer("distill-input-size", 224);
+		int distillSize = a.integer("distill-input-size", TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE);
 		String resume = a.optional("resume", null);
 		String init = a.optional("init", null);
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(images);
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
 		Path resumeFile = resume == null ? null : Path.of(resume);
-		TrainTeacherJob.checkOutput(set, init, distill, file, resumeFile, guard);
+		TeacherRequest request = TeacherRequest.builder(set, images, s, file).initial(init).distill(distill, distillSize).targets(targets == null ? null : Path.of(targets))
+				.resume(resumeFile).guard(guard).build();
+		TrainTeacherJob.checkOutput(request);
 		out.println("Pretraining a p=" + p + " teacher (" + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); " + Djl.describe());
-		TeacherTrainer.Result r = TrainTeacherJob.run(set, images, s, init, distill, distillSize, file, resumeFile, guard, progress);
+		TeacherTraining.Result r = TrainTeacherJob.run(request, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
 	}
@@ -301,7 +372,27 @@ public final class Main {
 	private static void info(Args a, PrintStream out) throws IOException {
 		Path modelFile = a.path("model");
 		a.rejectUnknown();
-		for (Map.Entry<String, Object> e : ModelBundle.describe(modelFile).entrySet()) out.println(e.getKey() + ": " + e.getValue());
+		Map<String, Object> d = ModelBundle.describe(modelFile);
+		Map<String, String> rows = new java.util.LinkedHashMap<>();
+		rows.put("model file", modelFile.toString());
+		rows.put("format version", String.valueOf(d.get("formatVersion")));
+		int channels = ((Number) d.get("inputChannels")).intValue();
+		rows.put("input", channels == 1 ? "gray (1 channel)" : channels == 3 ? "RGB (3 channels)" : channels + " channels");
+		rows.put("patch sizes", String.join(", ", ((List<?>) d.get("patchSizes")).stream().map(String::valueOf).toList()));
+		rows.put("students", d.get("students") + " per patch size");
+		double fpr = ((Number) d.get("thresholdFpr")).doubleValue();
+		rows.put("threshold", String.format(java.util.Locale.ROOT, "%.4f", ((Number) d.get("threshold")).doubleValue()) + " ("
+				+ (fpr == 0 ? "the second-highest image score of the validation images" : "exceeded by " + fpr * 100 + " % of the validation pixels") + ")");
+		rows.put("thresholds by rate", Boolean.TRUE.equals(d.get("thresholdsForOtherRates")) ? "stored: a threshold for any false-positive rate can be chosen"
+				: "not stored (a model of an early version): give thresholds as values");
+		double scale = ((Number) d.get("processingScale")).doubleValue();
+		rows.put("processing scale", scale == 1 ? "1 (full size)" : scale + " (images are resized by this before scoring)");
+		if (d.get("provenance") instanceof Map<?, ?> provenance) {
+			rows.put("provenance", "");
+			provenance.forEach((k, v) -> rows.put("  " + k, String.valueOf(v)));
+		}
+		int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+		rows.forEach((k, v) -> out.println(v.isEmpty() ? k : k + " ".repeat(width - k.length()) + v));
 	}
 
 	/** The README's first command: the whole workflow on the bundled sample images. */

@@ -1,6 +1,7 @@
 package io.github.stad.fiji;
 
 import ij.IJ;
+import ij.ImagePlus;
 import ij.WindowManager;
 import ij.measure.ResultsTable;
 import ij.text.TextPanel;
@@ -68,13 +69,47 @@ public class BatchDetectCommand extends SegmentingCommand {
 	@Override
 	protected String title() { return "Batch Detect"; }
 
-	/** GUI only: a double-click on a row of the table opens that image with its regions as an overlay. */
+	/**
+	 * GUI only: a double-click on a row of the table opens that image with its regions as an overlay; R
+	 * with rows selected opens their images as a stack and starts Refine Model… with this model, on it.
+	 */
 	private void openOnDoubleClick(BatchTriage triage) {
 		if (!(WindowManager.getWindow(TABLE) instanceof TextWindow window)) return;
 		TextPanel panel = window.getTextPanel();
 		for (MouseListener l : panel.getMouseListeners()) if (l instanceof OpenRow) panel.removeMouseListener(l); // from an earlier batch
+		for (java.awt.event.KeyListener l : panel.getKeyListeners()) if (l instanceof RefineRows) panel.removeKeyListener(l);
 		panel.addMouseListener(new OpenRow(panel, triage));
-		log.info(title() + ": double-click a row of the \"" + TABLE + "\" table to open the image with its regions");
+		panel.addKeyListener(new RefineRows(panel, triage, model_file, getContext()));
+		log.info(title() + ": double-click a row of the \"" + TABLE + "\" table to open the image with its regions; select the rows of normal images and press R to refine the model with them");
+	}
+
+	/** R in the triage table: the selected rows' images as the active stack, and Refine Model… with this model. */
+	private static final class RefineRows extends java.awt.event.KeyAdapter {
+		private final TextPanel panel;
+		private final BatchTriage triage;
+		private final File model;
+		private final org.scijava.Context context;
+
+		RefineRows(TextPanel panel, BatchTriage triage, File model, org.scijava.Context context) {
+			this.panel = panel;
+			this.triage = triage;
+			this.model = model;
+			this.context = context;
+		}
+
+		@Override
+		public void keyPressed(java.awt.event.KeyEvent e) {
+			if (e.getKeyCode() != java.awt.event.KeyEvent.VK_R || e.isControlDown() || e.isMetaDown()) return;
+			int first = panel.getSelectionStart(), last = panel.getSelectionEnd();
+			new Thread(() -> { // not on the event thread: opening reads files
+				try {
+					triage.stackOf(first, last).show(); // the active image: Refine Model… adds it when normal_folder is empty
+					context.service(org.scijava.command.CommandService.class).run(RefineModelCommand.class, true, "model_file", model);
+				} catch (IOException | IllegalArgumentException ex) {
+					IJ.error("Batch Detect", ex.getMessage());
+				}
+			}, "Anomaly Detection: refine with rows").start();
+		}
 	}
 
 	private static final class OpenRow extends MouseAdapter {
@@ -92,7 +127,10 @@ public class BatchDetectCommand extends SegmentingCommand {
 			int row = panel.getSelectionStart();
 			new Thread(() -> { // not on the event thread: opening reads files
 				try {
-					triage.open(row).show();
+					ImagePlus imp = triage.open(row);
+					imp.show();
+					double zoom = BatchTriage.zoomFor(imp.getWidth(), imp.getHeight());
+					if (zoom > 1) ij.plugin.Zoom.set(imp, zoom);
 				} catch (IOException | IllegalArgumentException ex) {
 					IJ.error("Batch Detect", ex.getMessage());
 				}
@@ -123,14 +161,14 @@ public class BatchDetectCommand extends SegmentingCommand {
 				}
 				if (r.flagged()) flagged++;
 			}
-			if (canShow()) {
-				scores_table.show(TABLE);
-				if (hasGui()) openOnDoubleClick(new BatchTriage(rows, inputs, output_folder.toPath()));
-			}
+			Tables.publish(scores_table, TABLE);
+			if (hasGui()) openOnDoubleClick(new BatchTriage(rows, inputs, output_folder.toPath()));
 			String summary = scored + " image(s) scored, " + flagged + " flagged" + (failed > 0 ? ", " + failed + " failed (see the log and scores.csv)" : "")
 					+ " -> " + output_folder;
 			log.info(title() + ": " + summary);
 			status.showStatus(title() + ": " + summary);
+			long lost = rows.stream().filter(ResultRows.ImageRow::outputLost).count();
+			if (lost > 0) throw new java.io.IOException("The outputs of " + lost + " image(s) could not be written; scores.csv in " + output_folder + " lists them with the reason");
 			if (scored == 0 && failed > 0) throw new IllegalArgumentException("No image could be scored; see " + output_folder.toPath().resolve("scores.csv"));
 		}
 	}

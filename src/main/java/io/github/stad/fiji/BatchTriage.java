@@ -69,6 +69,44 @@ final class BatchTriage {
 		return imp;
 	}
 
+	/**
+	 * The input images of rows {@code first}..{@code last} (a selection of the table) as one stack, plane
+	 * labels their names, for Refine Model… ("these are normal"); failed rows are left out. All must have
+	 * one size and type, as a stack needs; otherwise the message says to refine from a folder instead.
+	 */
+	ImagePlus stackOf(int first, int last) throws IOException {
+		ij.ImageStack stack = null;
+		int type = -1;
+		for (int row = Math.max(0, first); row <= Math.min(last, rows.size() - 1); row++) {
+			ImageEntry e = entry(row);
+			if (e == null) continue;
+			Opener opener = new Opener();
+			opener.setSilentMode(true);
+			ImagePlus imp = opener.openImage(e.image().toAbsolutePath().toString());
+			if (imp == null) throw new IOException(e.image() + " could not be opened");
+			if (stack == null) {
+				stack = new ij.ImageStack(imp.getWidth(), imp.getHeight());
+				type = imp.getType();
+			} else if (imp.getWidth() != stack.getWidth() || imp.getHeight() != stack.getHeight() || imp.getType() != type) {
+				throw new IllegalArgumentException("The selected images differ in size or type, so they make no stack: copy them into a folder and give it to Refine Model… (normal_folder)");
+			}
+			for (int s = 1; s <= imp.getStackSize(); s++) stack.addSlice(e.image().getFileName().toString(), imp.getStack().getProcessor(s));
+		}
+		if (stack == null) throw new IllegalArgumentException("Select the rows of the images that are normal (rows of failed files have no image)");
+		return new ImagePlus("normal images from " + outDir.getFileName(), stack);
+	}
+
+	/**
+	 * The zoom at which a row's image opens: small images (defect crops are often 64-256 pixels) doubled
+	 * while their longer side stays within 512 screen pixels, at most 16x; 1 for anything larger.
+	 */
+	static double zoomFor(int width, int height) {
+		int side = Math.max(1, Math.max(width, height));
+		double zoom = 1;
+		while (side * zoom * 2 <= 512 && zoom < 16) zoom *= 2;
+		return zoom;
+	}
+
 	static List<Roi> readRois(Path zip) throws IOException {
 		List<Roi> rois = new java.util.ArrayList<>();
 		if (zip == null || !Files.isRegularFile(zip)) return rois;

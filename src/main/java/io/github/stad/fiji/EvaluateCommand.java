@@ -81,10 +81,8 @@ public class EvaluateCommand extends ModelCommand {
 			metrics_table.showRowNumbers(false);
 			addRow(metrics_table, "all", s);
 			for (Map.Entry<String, EvaluationReport.Summary> e : report.perDefectType().entrySet()) addRow(metrics_table, e.getKey(), e.getValue());
-			if (canShow()) {
-				metrics_table.show(TABLE);
-				if (report.overallCurve() != null) proPlot(report.overallCurve(), max_fpr, au_pro).show();
-			}
+			Tables.publish(metrics_table, TABLE);
+			if (canShow() && report.overallCurve() != null) proPlot(report.overallCurve(), max_fpr, au_pro).show();
 			String summary = String.format("AU-PRO(FPR<=%.2f) %.4f, pixel AUROC %.4f, image AUROC %.4f on %d image(s)", max_fpr, au_pro, pixel_auroc, image_auroc, s.images());
 			log.info(title() + ": " + summary + " -> " + output_folder.toPath().resolve("metrics.json"));
 			status.showStatus(title() + ": " + summary);

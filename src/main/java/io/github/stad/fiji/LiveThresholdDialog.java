@@ -6,7 +6,6 @@ import ij.gui.GenericDialog;
 import ij.gui.MultiLineLabel;
 import ij.gui.NonBlockingGenericDialog;
 import ij.gui.Overlay;
-import ij.plugin.frame.Recorder;
 
 import java.awt.Component;
 import java.awt.Label;
@@ -38,11 +37,12 @@ final class LiveThresholdDialog {
 		gd.addDialogListener(new DialogListener() {
 			@Override
 			public boolean dialogItemChanged(GenericDialog dialog, java.awt.AWTEvent e) {
-				double t = dialog.getNextNumber(), f = dialog.getNextNumber();
+				// Read the fields directly: GenericDialog's getNext… would record them into the command being recorded.
 				if (e == null) return true; // OK pressed: keep what was last set
-				TextField fprField = (TextField) dialog.getNumericFields().get(1);
+				TextField thresholdField = (TextField) dialog.getNumericFields().get(0), fprField = (TextField) dialog.getNumericFields().get(1);
 				try {
-					ThresholdPreview.State s = e.getSource() == fprField ? preview.atFpr(f) : preview.atThreshold(t);
+					ThresholdPreview.State s = e.getSource() == fprField ? preview.atFpr(number(fprField.getText(), "target false-positive rate"))
+							: preview.atThreshold(number(thresholdField.getText(), "threshold"));
 					current[0] = s;
 					setText(message, s.describe());
 					imp.setOverlay(overlayOf.apply(s));
@@ -53,18 +53,21 @@ final class LiveThresholdDialog {
 				}
 			}
 		});
-		boolean recording = Recorder.record;
-		Recorder.record = false; // the command's parameters are recorded, not this dialog's fields
-		try {
-			gd.showDialog();
-		} finally {
-			Recorder.record = recording;
-		}
+		gd.showDialog(); // records nothing: its fields are never read through getNext…; the command's parameters are recorded
 		if (gd.wasCanceled()) {
 			imp.setOverlay(null);
 			return null;
 		}
 		return current[0];
+	}
+
+	/** A typed number, or a message that says which field to correct. */
+	static double number(String text, String field) {
+		try {
+			return Double.parseDouble(text.trim());
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException("Type a number as the " + field + " (got '" + text.trim() + "')");
+		}
 	}
 
 	private static void setText(Component c, String text) {

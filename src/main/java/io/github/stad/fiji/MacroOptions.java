@@ -67,20 +67,25 @@ public final class MacroOptions {
 	 * them per thread, and a SciJava command may run on a worker thread started by the macro's thread.
 	 */
 	static String current(ThreadService threads) {
-		String options = Macro.getOptions();
-		if (options != null || threads == null) return options;
+		Thread t = macroThread(threads);
+		return t == null ? null : optionsOf(t);
+	}
+
+	/** The thread whose macro call runs this command: this thread or the nearest parent holding macro options; null outside a macro. */
+	static Thread macroThread(ThreadService threads) {
 		Thread t = Thread.currentThread();
-		for (int depth = 0; depth < 8; depth++) {
+		if (Macro.getOptions() != null) return t;
+		for (int depth = 0; threads != null && depth < 8; depth++) {
 			t = threads.getParent(t);
 			if (t == null) return null;
-			String o = optionsOf(t);
-			if (o != null) return o;
+			if (optionsOf(t) != null) return t;
 		}
 		return null;
 	}
 
 	/** ImageJ 1 has no public getter for another thread's options; read its table, and give up quietly if that changes. */
 	private static String optionsOf(Thread thread) {
+		if (thread == Thread.currentThread()) return Macro.getOptions();
 		try {
 			Field table = Macro.class.getDeclaredField("table");
 			table.setAccessible(true);

@@ -10,17 +10,16 @@ import org.scijava.plugin.Plugin;
 
 /**
  * The outputs of the Anomaly Detection commands are for scripts: the command already showed what a
- * user should see. Marks them resolved before the display postprocessor would open a window for
- * each (tables, numbers), except the ImagePlus outputs that Fiji's legacy layer shows.
+ * user should see ({@link StadCommand#showResult}, {@link Tables}). Marks them resolved before the
+ * display postprocessor would open a window for each (tables, numbers) or, in Fiji, the legacy layer
+ * would show the anomaly map a second time, on its own thread, where a macro does not find it.
  */
 @Plugin(type = PostprocessorPlugin.class, priority = Priority.VERY_HIGH)
 public class ScriptOutputs extends AbstractPostprocessorPlugin {
 
 	@Override
 	public void process(Module module) {
-		if (!(module instanceof CommandModule cm) || !(cm.getCommand() instanceof StadCommand command)) return;
-		for (ModuleItem<?> item : module.getInfo().outputs()) {
-			if (!command.leftForFiji(item)) module.resolveOutput(item.getName());
-		}
+		if (!(module instanceof CommandModule cm) || !(cm.getCommand() instanceof StadCommand)) return;
+		for (ModuleItem<?> item : module.getInfo().outputs()) module.resolveOutput(item.getName());
 	}
 }

@@ -157,11 +157,9 @@ public class SegmentAnomaliesCommand extends SegmentingCommand {
 				DetectJob.writeTables(segmentations, output_folder.toPath(), stem + "_");
 			}
 			imp.setOverlay(overlay);
-			if (canShow()) {
-				if (!imp.isVisible()) imp.show();
-				regions_table.show(REGIONS_TABLE);
-				images_table.show(IMAGES_TABLE);
-			}
+			if (canShow() && !imp.isVisible()) imp.show();
+			Tables.publish(regions_table, REGIONS_TABLE);
+			Tables.publish(images_table, IMAGES_TABLE);
 			if (hasGui() && !rois.isEmpty()) {
 				RoiManager manager = RoiManager.getRoiManager(); // only here: the ROI Manager throws in a headless JVM
 				for (Roi roi : rois) manager.addRoi(roi);

@@ -11,7 +11,6 @@ import io.github.stad.engine.net.Djl;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
-import org.scijava.module.ModuleItem;
 import org.scijava.thread.ThreadService;
 import org.scijava.plugin.Parameter;
 
@@ -60,6 +59,7 @@ public abstract class StadCommand extends ContextCommand {
 			log.info(title() + ": " + e.getMessage());
 			status.showStatus(title() + ": cancelled");
 			cancel(e.getMessage());
+			stopMacro();
 		} catch (Exception | OutOfMemoryError e) {
 			fail(message(e));
 			if (!expected(e)) log.debug(title() + ": stack trace of the unexpected error", e); // for bug reports, never instead of the message
@@ -75,29 +75,37 @@ public abstract class StadCommand extends ContextCommand {
 	}
 
 	/**
-	 * Whether an output is left for Fiji to show: ImagePlus outputs in Fiji, whose legacy layer shows them
-	 * (and makes them current for macros). Every other output is for scripts only and marked resolved.
+	 * Shows a result image so that a macro reads it next, as ImageJ 1 commands do: in a macro in batch mode
+	 * (always so in Fiji headless) it joins the macro's images and becomes the current image of the macro's
+	 * thread, which is not this one in Fiji (the command runs on a SciJava thread); otherwise it opens in a
+	 * window where there is a GUI.
 	 */
-	boolean leftForFiji(ModuleItem<?> output) {
-		return ImagePlus.class.equals(output.getType()) && fijiShowsImages();
-	}
-
-	/** In Fiji, imagej-legacy displays ImagePlus outputs; in plain ImageJ 1 and bare SciJava the command must. */
-	protected boolean fijiShowsImages() {
-		return getContext().getService("net.imagej.legacy.LegacyService") != null && !GraphicsEnvironment.isHeadless();
-	}
-
-	/** Shows a result image: by Fiji's legacy layer when there is one (it is then an unresolved output), else here. */
 	protected void showResult(ImagePlus imp) {
-		if (!fijiShowsImages()) show(imp);
+		if (Interpreter.isBatchMode() && IJ.isMacro()) {
+			imp.show(); // batch mode: no window; registered as the newest batch-mode image, current for this thread
+			Thread macro = MacroOptions.macroThread(threads);
+			if (macro != null && macro != Thread.currentThread()) WindowManager.setTempCurrentImage(macro, imp);
+		} else if (canShow()) {
+			imp.show();
+		}
 	}
 
-	/** Reports a failure once and marks the command cancelled, so that callers can tell. */
+	/** Reports a failure once, marks the command cancelled so that callers can tell, and stops a calling macro. */
 	protected void fail(String message) {
 		log.error(title() + ": " + message);
 		status.showStatus(title() + " failed");
 		if (isInteractive()) IJ.error(title(), message);
 		cancel(message);
+		stopMacro();
+	}
+
+	/**
+	 * A failed or cancelled step must not let its macro go on with a missing result (Fiji's legacy layer
+	 * returns to the macro as if the command had worked). Aborting makes the macro end where it failed, so
+	 * its last lines, such as a final "OK", never run.
+	 */
+	static void stopMacro() {
+		if (Interpreter.getInstance() != null) Interpreter.abort();
 	}
 
 	static String message(Throwable e) {

@@ -1,9 +1,10 @@
 package io.github.stad.fiji;
 
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.OutputGuard;
+import io.github.stad.jobs.TeacherRequest;
 import io.github.stad.jobs.TrainTeacherJob;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -27,10 +28,11 @@ public class TrainTeacherCommand extends StadCommand {
 	@Parameter(label = "Patch size", choices = { "17", "33", "65" }, persist = false, description = "Receptive field of the teacher in pixels.")
 	private String patch_size = "65";
 
-	@Parameter(label = "Training mode", choices = { "dense", "patch", "colour" }, persist = false,
+	@Parameter(label = "Training mode", choices = { "dense", "patch", "colour", "distil" }, persist = false,
 			description = "dense: crop pairs through the strided network, every grid point an anchor with a mined negative (many more triplets per second); "
 					+ "patch: 64 single-patch triplets per iteration, needed for distillation; "
-					+ "colour: teaches the shipped gray teacher of this patch size to see colour on RGB photographs (it stays the same on gray images).")
+					+ "colour: teaches the shipped gray teacher of this patch size to see colour on RGB photographs (it stays the same on gray images); "
+					+ "distil: every pixel of a photograph crop learns the pretrained network's feature there, from precomputed targets (targets_folder; set lambda_m to 0).")
 	private String mode = TeacherSettings.defaults(65).mode().name().toLowerCase(java.util.Locale.ROOT);
 
 	@Parameter(label = "Iterations", min = "1", persist = false, description = "Optimisation steps (patch and colour: 64 triplets each; dense: 8 crop pairs each).")
@@ -39,6 +41,10 @@ public class TrainTeacherCommand extends StadCommand {
 	@Parameter(label = "Distil from (TorchScript .pt)", required = false, style = FileWidget.OPEN_STYLE, persist = false,
 			description = "Optional pretrained network P for knowledge distillation (lambda_k); leave empty for self-supervised training only.")
 	private File distill_file;
+
+	@Parameter(label = "Precomputed targets (distil mode)", required = false, style = FileWidget.DIRECTORY_STYLE, persist = false,
+			description = "The folder bench/distill/targets.py wrote for these photographs (targets.json and one .npy per image); distil mode only.")
+	private File targets_folder;
 
 	@Parameter(label = "Weight of distillation (lambda_k)", min = "0", persist = false)
 	private double lambda_k = 0;
@@ -86,8 +92,10 @@ public class TrainTeacherCommand extends StadCommand {
 		TeacherSettings s = TeacherSettings.builder(p).networkSize(network_width, descriptor_size).iterations(iterations)
 				.lambdas((float) lambda_k, (float) lambda_m, (float) lambda_c).seed(seed).useGpu(use_gpu).mode(TeacherSettings.Mode.parse(mode)).build();
 		String distill = given(distill_file) ? distill_file.getPath() : null;
-		TeacherTrainer.Result r = TrainTeacherJob.run(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, null, distill, 224,
-				teacher_file.toPath(), given(resume_file) ? resume_file.toPath() : null, OutputGuard.fiji(overwrite), progress());
+		TeacherRequest request = TeacherRequest.builder(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, teacher_file.toPath())
+				.distill(distill, TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE).targets(given(targets_folder) ? targets_folder.toPath() : null)
+				.resume(given(resume_file) ? resume_file.toPath() : null).guard(OutputGuard.fiji(overwrite)).build();
+		TeacherTraining.Result r = TrainTeacherJob.run(request, progress());
 		final_loss = r.losses().get(r.losses().size() - 1)[0];
 		log.info(title() + ": teacher written to " + teacher_file + " (final loss " + String.format("%.4f", final_loss) + ")");
 	}

@@ -34,6 +34,9 @@ public final class ImageReader {
 		if (!Files.isReadable(file)) throw new IOException("No permission to read " + file.toAbsolutePath() + ".");
 		String path = file.toAbsolutePath().toString();
 		String fileName = file.getFileName().toString();
+		if (fileName.indexOf('\uFFFD') >= 0) {
+			throw new IOException(fileName + ": the file's name is not valid UTF-8 (the \uFFFD stands for bytes that are no text), so it cannot be opened by name; rename the file (file: " + path + ")");
+		}
 
 		Opener opener = new Opener();
 		opener.setSilentMode(true);
@@ -57,14 +60,15 @@ public final class ImageReader {
 		if (type == Opener.JPEG) checkJpegComplete(file);
 
 		ImagePlus imp;
+		StringBuilder said = new StringBuilder();
 		try {
-			imp = opener.openImage(path);
+			imp = quietly(() -> opener.openImage(path), said);
 		} catch (OutOfMemoryError e) {
 			throw new IOException("Not enough memory to open " + path + ". Increase it in Edit > Options > Memory & Threads.", e);
 		} catch (RuntimeException e) {
 			throw notReadable(file, e.toString());
 		}
-		if (imp == null || imp.getProcessor() == null) throw notReadable(file, "ImageJ could not decode it");
+		if (imp == null || imp.getProcessor() == null) throw notReadable(file, "ImageJ could not decode it" + (said.length() == 0 ? "" : ": " + said.toString().strip().replace('\n', ' ')));
 
 		String what = "The file " + fileName;
 		ImagePlusConverter.requireSinglePlane(imp, what);
@@ -135,6 +139,29 @@ public final class ImageReader {
 		}
 		throw new IOException(file.getFileName() + " is truncated: the JPEG data ends before the end of the image, so part of it would be read as grey (file: "
 				+ file.toAbsolutePath() + "). Copy or download it again, or leave it out.");
+	}
+
+	private static final Object CONSOLE = new Object();
+
+	/**
+	 * Runs an ImageJ call that prints its errors (a damaged PNG: "javax.imageio.IIOException: …") to the
+	 * console instead of throwing; what it prints is collected into {@code said} for our own one-line message.
+	 */
+	private static <T> T quietly(java.util.function.Supplier<T> call, StringBuilder said) {
+		synchronized (CONSOLE) {
+			java.io.PrintStream out = System.out, err = System.err;
+			java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+			java.io.PrintStream capture = new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8);
+			System.setOut(capture);
+			System.setErr(capture);
+			try {
+				return call.get();
+			} finally {
+				System.setOut(out);
+				System.setErr(err);
+				said.append(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+			}
+		}
 	}
 
 	private static IOException notReadable(Path file, String why) {

@@ -8,7 +8,6 @@ import ij.process.ImageProcessor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -147,16 +146,9 @@ public final class ImageSets {
 		if (!Files.isRegularFile(csv)) {
 			throw new IllegalArgumentException("CSV file not found: " + csv.toAbsolutePath().normalize() + ".");
 		}
-		List<String> lines;
-		try {
-			lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-		} catch (IOException e) {
-			throw new UncheckedIOException("Cannot read " + csv + ": " + e.getMessage(), e);
-		}
-		int headerLine = 0;
-		while (headerLine < lines.size() && lines.get(headerLine).isBlank()) headerLine++;
-		if (headerLine == lines.size()) throw new IllegalArgumentException("CSV " + csv + " is empty. " + CSV_HINT);
-		List<String> header = parseCsvLine(stripBom(lines.get(headerLine)));
+		List<CsvFiles.Row> table = readCsv(csv).stream().filter(row -> !row.blank()).toList();
+		if (table.isEmpty()) throw new IllegalArgumentException("CSV " + csv + " is empty. " + CSV_HINT);
+		List<String> header = table.get(0).cells();
 		Map<String, Integer> columns = new HashMap<>();
 		for (int i = 0; i < header.size(); i++) columns.putIfAbsent(header.get(i).toLowerCase(Locale.ROOT), i);
 		Integer imageCol = columns.get("image");
@@ -174,14 +166,13 @@ public final class ImageSets {
 		Set<String> splitsPresent = new LinkedHashSet<>();
 		List<List<String>> rows = new ArrayList<>();
 		List<Integer> lineNumbers = new ArrayList<>();
-		for (int n = headerLine + 1; n < lines.size(); n++) {
-			if (lines.get(n).isBlank()) continue;
-			List<String> row = parseCsvLine(lines.get(n));
+		for (CsvFiles.Row line : table.subList(1, table.size())) {
+			List<String> row = line.cells();
 			String rowSplit = cell(row, splitCol);
 			if (splitCol != null) splitsPresent.add(rowSplit);
 			if (split != null && !rowSplit.equalsIgnoreCase(split)) continue;
 			rows.add(row);
-			lineNumbers.add(n + 1);
+			lineNumbers.add(line.line());
 		}
 		if (split == null && splitCol != null) {
 			throw new IllegalArgumentException("CSV " + csv + " has a split column; name the split to use, e.g. " + csv.getFileName() + ":" + first(splitsPresent)
@@ -203,6 +194,7 @@ public final class ImageSets {
 			int lineNo = lineNumbers.get(r);
 			if (imageCell.isEmpty()) throw new IllegalArgumentException(csv + " line " + lineNo + ": the image cell is empty. Every row needs an image path.");
 			Path image = resolveCell(dir, imageCell, csv, lineNo);
+			if (Files.isDirectory(image)) throw new IllegalArgumentException(csv + " line " + lineNo + ": " + image + " is a folder, not an image file; list image files");
 			if (!Files.isRegularFile(image)) missing.add("line " + lineNo + ": " + image);
 			images.add(image);
 		}
@@ -416,38 +408,13 @@ public final class ImageSets {
 		return s.isEmpty() ? "SPLIT" : s.iterator().next();
 	}
 
-	private static String stripBom(String s) {
-		return s.startsWith("\uFEFF") ? s.substring(1) : s;
-	}
-
-	/** One CSV line; double quotes may enclose commas, and "" inside quotes is a quote. */
-	static List<String> parseCsvLine(String line) {
-		List<String> cells = new ArrayList<>();
-		StringBuilder cur = new StringBuilder();
-		boolean quoted = false;
-		for (int i = 0; i < line.length(); i++) {
-			char c = line.charAt(i);
-			if (quoted) {
-				if (c == '"') {
-					if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-						cur.append('"');
-						i++;
-					} else {
-						quoted = false;
-					}
-				} else {
-					cur.append(c);
-				}
-			} else if (c == '"') {
-				quoted = true;
-			} else if (c == ',') {
-				cells.add(cur.toString());
-				cur.setLength(0);
-			} else if (c != '\r') {
-				cur.append(c);
-			}
+	private static List<CsvFiles.Row> readCsv(Path csv) {
+		try {
+			return CsvFiles.readRows(csv);
+		} catch (CsvFiles.FormatException e) {
+			throw new IllegalArgumentException(e.getMessage(), e);
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read " + csv + ": " + e.getMessage(), e);
 		}
-		cells.add(cur.toString());
-		return cells;
 	}
 }

@@ -1,7 +1,9 @@
 package io.github.stad.io;
 
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
+import ij.io.TiffEncoder;
 import ij.measure.Calibration;
 import io.github.stad.engine.files.AtomicFiles;
 import io.github.stad.engine.image.FloatImage;
@@ -31,9 +33,14 @@ public final class MapWriters {
 	public static void writeFloatTiff(FloatImage map, Calibration cal, Path target) throws IOException {
 		ImagePlus imp = ImagePlusConverter.toImagePlus(map, cal);
 		AtomicFiles.write(target, temp -> {
-			FileSaver saver = new FileSaver(imp);
-			boolean ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(temp.toString()) : saver.saveAsTiff(temp.toString());
-			if (!ok) throw new IOException("Could not write the TIFF " + target + ". Check free disk space and write permission.");
+			// TiffEncoder rather than FileSaver: FileSaver prints its own error lines and hides the IOException (disk full, permission)
+			FileInfo fi = imp.getFileInfo();
+			fi.description = new FileSaver(imp).getDescriptionString();
+			if (imp.getStackSize() > 1) fi.sliceLabels = imp.getStack().getSliceLabels();
+			else fi.nImages = 1;
+			try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(temp))) {
+				new TiffEncoder(fi).write(out);
+			}
 		});
 	}
 

@@ -34,9 +34,14 @@ public final class ArgumentChecks {
 			Map.entry("patch-sizes", "patch_sizes"), Map.entry("width", "network_width"), Map.entry("descriptor-dim", "descriptor_size"), Map.entry("fpr", "threshold_fpr"),
 			Map.entry("tile", "tile_size"), Map.entry("min-area", "min_region_size"), Map.entry("max-fpr", "max_fpr"), Map.entry("threshold", "threshold_value"),
 			Map.entry("learning-rate", "learning_rate"), Map.entry("target-fpr", "target_fpr"), Map.entry("time-budget", "time_budget"), Map.entry("scale", "processing_scale"),
-			Map.entry("adapt-teacher", "teacher_adaptation")));
+			Map.entry("adapt-teacher", "teacher_adaptation"), Map.entry("training", "training_folder"), Map.entry("validation", "validation_folder")));
 
 	private final Map<String, String> fijiNames;
+
+	/** A setting outside its limits: a usage error (the command line's exit code 2), named as the user wrote it. */
+	public static final class BadValueException extends IllegalArgumentException {
+		BadValueException(String message) { super(message); }
+	}
 
 	private ArgumentChecks(Map<String, String> fijiNames) {
 		this.fijiNames = fijiNames;
@@ -55,12 +60,12 @@ public final class ArgumentChecks {
 
 	public int[] patchSizes(String key, int[] sizes) {
 		String given = named(key, String.join(",", Arrays.stream(sizes).mapToObj(Integer::toString).toList()));
-		if (sizes.length == 0) throw new IllegalArgumentException(given + ": give at least one patch size (17, 33, 65)");
+		if (sizes.length == 0) throw new BadValueException(given + ": give at least one patch size (17, 33, 65)");
 		for (int i = 0; i < sizes.length; i++) {
 			int p = sizes[i];
-			if (Arrays.stream(Architecture.SUPPORTED_PATCH_SIZES).noneMatch(s -> s == p)) throw new IllegalArgumentException(given + ": unsupported patch size " + p + "; choose from 17, 33, 65");
+			if (Arrays.stream(Architecture.SUPPORTED_PATCH_SIZES).noneMatch(s -> s == p)) throw new BadValueException(given + ": unsupported patch size " + p + "; choose from 17, 33, 65");
 			for (int j = 0; j < i; j++) {
-				if (sizes[j] == p) throw new IllegalArgumentException(given + ": patch size " + p + " is given twice; give each of 17, 33, 65 at most once");
+				if (sizes[j] == p) throw new BadValueException(given + ": patch size " + p + " is given twice; give each of 17, 33, 65 at most once");
 			}
 		}
 		return sizes;
@@ -68,39 +73,39 @@ public final class ArgumentChecks {
 
 	/** A whole number in [min, max]. */
 	public int count(String key, int value, int min, int max) {
-		if (value < min || value > max) throw new IllegalArgumentException(named(key, value) + ": must lie between " + min + " and " + max);
+		if (value < min || value > max) throw new BadValueException(named(key, value) + (max == Integer.MAX_VALUE ? ": must be at least " + min : ": must lie between " + min + " and " + max));
 		return value;
 	}
 
 	/** Any finite number (NaN and infinity are refused: they would silently give meaningless results). */
 	public double finite(String key, double value) {
-		if (!Double.isFinite(value)) throw new IllegalArgumentException(named(key, value) + ": give a finite number");
+		if (!Double.isFinite(value)) throw new BadValueException(named(key, value) + ": give a finite number");
 		return value;
 	}
 
 	public double positive(String key, double value) {
-		if (!(value > 0) || !Double.isFinite(value)) throw new IllegalArgumentException(named(key, value) + ": give a positive finite number (e.g. 1e-3)");
+		if (!(value > 0) || !Double.isFinite(value)) throw new BadValueException(named(key, value) + ": give a positive finite number (e.g. 1e-3)");
 		return value;
 	}
 
 	/** A rate strictly between 0 and 1 ({@code includeOne}: up to and including 1). */
 	public double rate(String key, double value, boolean includeOne) {
 		if (!(value > 0 && (includeOne ? value <= 1 : value < 1))) {
-			throw new IllegalArgumentException(named(key, value) + ": must lie between 0 and 1" + (includeOne ? " (1 included)" : "") + ", e.g. 0.01 for 1 %");
+			throw new BadValueException(named(key, value) + ": must lie between 0 and 1" + (includeOne ? " (1 included)" : "") + ", e.g. 0.01 for 1 %");
 		}
 		return value;
 	}
 
 	/** A processing scale: the factor images are resized by before training and scoring, in (0, 1]. */
 	public double scale(String key, double value) {
-		if (!(value > 0 && value <= 1)) throw new IllegalArgumentException(named(key, value) + ": must lie in (0, 1], e.g. 0.5 to work on images at half size");
+		if (!(value > 0 && value <= 1)) throw new BadValueException(named(key, value) + ": must lie in (0, 1], e.g. 0.5 to work on images at half size");
 		return value;
 	}
 
 	/** The share of a time budget that adapts the teachers to the normal images. */
 	public double adaptationShare(String key, double value) {
 		if (!(value >= 0 && value <= TeacherAdaptation.MAX_SHARE)) {
-			throw new IllegalArgumentException(named(key, value) + ": must lie in [0, " + TeacherAdaptation.MAX_SHARE + "], the share of the time budget that adapts the teachers to the normal images (0 = not at all)");
+			throw new BadValueException(named(key, value) + ": must lie in [0, " + TeacherAdaptation.MAX_SHARE + "], the share of the time budget that adapts the teachers to the normal images (0 = not at all)");
 		}
 		return value;
 	}

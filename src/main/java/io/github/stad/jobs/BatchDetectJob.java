@@ -1,6 +1,9 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.AtomicFiles;
+import io.github.stad.engine.files.OutputLock;
+import io.github.stad.engine.files.WriteFailedException;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.regions.Regions;
@@ -89,9 +92,18 @@ public final class BatchDetectJob {
 	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Shard shard,
 			Progress progress) throws IOException {
 		checkOutputs(inputs, outDir, options, guard, shard);
-		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		Files.createDirectories(outDir);
 		Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
+		// the table's lock stands for the run's outputs: a second run into this folder (or of this shard) is refused
+		try (OutputLock lock = OutputLock.acquire(csv, "the results in", progress::log)) {
+			checkOutputs(inputs, outDir, options, guard, shard); // again under the lock: a run that finished meanwhile left files
+			return scoreAll(model, inputs, outDir, csv, options, shard, progress);
+		}
+	}
+
+	private static List<ResultRows.ImageRow> scoreAll(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Path csv, Options options, Shard shard,
+			Progress progress) throws IOException {
+		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
 		List<Integer> positions = shard.isAll() ? null : shard.select(inputs);
 		List<ImageEntry> mine = mine(inputs, shard);
 		if (positions != null) ScoreShards.startShard(outDir, shard);
@@ -112,6 +124,10 @@ public final class BatchDetectJob {
 				rows.sort(ResultRows.BY_SCORE);
 				ResultRows.writeCsv(ResultRows.SCORES, rows, csv); // a shard's CSV without its marker: the merge calls it unfinished
 				throw new Progress.CancelledException("Cancelled after " + rows.size() + " of " + mine.size() + " image(s); " + csv + " lists those done");
+			} catch (WriteFailedException e) {
+				failures++;
+				progress.log("Not written: " + label + ": " + e.getMessage());
+				rows.add(ResultRows.ImageRow.notWritten(label, threshold, e.getMessage()));
 			} catch (IOException | RuntimeException | OutOfMemoryError e) {
 				failures++;
 				String why = why(e);
@@ -144,11 +160,17 @@ public final class BatchDetectJob {
 
 	/** The three per-image outputs. */
 	public static void writeOutputs(FloatImage image, AnomalyModel.Result result, List<Regions.Region> regions, double threshold, Path folder, String stem) throws IOException {
-		Files.createDirectories(folder);
-		MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));
-		double high = Math.max(threshold + 1, result.imageScore());
-		MapWriters.writeOverlayPng(image, result.score().channel(0), threshold, high, folder.resolve(stem + "_overlay.png"));
-		RoiSets.write(RoiSets.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
+		try {
+			Files.createDirectories(folder);
+			MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));
+			double high = Math.max(threshold + 1, result.imageScore());
+			MapWriters.writeOverlayPng(image, result.score().channel(0), threshold, high, folder.resolve(stem + "_overlay.png"));
+			RoiSets.write(RoiSets.toRois(regions, image.width(), image.height()), folder.resolve(stem + "_rois.zip"));
+		} catch (WriteFailedException e) {
+			throw e;
+		} catch (IOException e) { // e.g. the type subfolder cannot be made: still a write failure, not a bad image
+			throw new WriteFailedException("Cannot write the outputs of " + stem + " into " + folder + ": " + AtomicFiles.reason(e), e);
+		}
 	}
 
 	/** The name of an image in the result rows: its file name, after its type subfolder if it has one. */

@@ -109,6 +109,29 @@ public final class OutputGuard {
 	}
 
 	/**
+	 * Refuses, before any work, an output of about {@code bytes} that the disk cannot take (an atomic write
+	 * needs the new file's room even when it replaces an old one).
+	 */
+	public void checkSpace(Path output, long bytes, String what) {
+		Path existing = output.toAbsolutePath().normalize().getParent();
+		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+		if (existing == null) return; // checkFolder says what is wrong with the folder
+		try {
+			long free = Files.getFileStore(existing).getUsableSpace();
+			if (free < bytes + MIN_FREE_BYTES) {
+				throw new IllegalArgumentException("Cannot write " + output.toAbsolutePath().normalize() + ": " + what + " will take about " + megabytes(bytes)
+						+ ", but only " + megabytes(free) + " are free on that disk; free some space or choose another folder");
+			}
+		} catch (IOException ignored) {
+			// free space unknown (some network shares): the write itself will tell
+		}
+	}
+
+	private static String megabytes(long bytes) {
+		return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+	}
+
+	/**
 	 * Checks one output file of this run.
 	 * @param writer what produces it, e.g. the input image's name, so that two producers of one name are told apart; null if only one can
 	 */

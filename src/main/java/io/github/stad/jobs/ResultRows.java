@@ -19,7 +19,12 @@ import java.util.function.Function;
 public final class ResultRows {
 
 	/** One image: its score, whether any region reached the threshold, and why it failed if it did. */
-	public record ImageRow(String image, float imageScore, double threshold, boolean flagged, int regions, int largestRegion, String error) {
+	public record ImageRow(String image, float imageScore, double threshold, boolean flagged, int regions, int largestRegion, String error, boolean outputLost) {
+
+		/** A row whose outputs were written (or that failed before writing). */
+		public ImageRow(String image, float imageScore, double threshold, boolean flagged, int regions, int largestRegion, String error) {
+			this(image, imageScore, threshold, flagged, regions, largestRegion, error, false);
+		}
 
 		public static ImageRow of(String image, float imageScore, double threshold, List<Regions.Region> regions) {
 			int largest = regions.stream().mapToInt(Regions.Region::area).max().orElse(0);
@@ -28,6 +33,11 @@ public final class ResultRows {
 
 		public static ImageRow failed(String image, double threshold, String error) {
 			return new ImageRow(image, Float.NaN, threshold, false, 0, 0, error);
+		}
+
+		/** Scored, but its outputs (map, overlay, ROI set) could not be written: an error of the run, not of the image. */
+		public static ImageRow notWritten(String image, double threshold, String error) {
+			return new ImageRow(image, Float.NaN, threshold, false, 0, 0, error, true);
 		}
 
 		public boolean failed() { return !error.isEmpty(); }

@@ -1,6 +1,7 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.files.AtomicFiles;
+import io.github.stad.engine.files.OutputLock;
 import io.github.stad.io.CsvFiles;
 
 import java.io.IOException;
@@ -104,6 +105,11 @@ public final class ScoreShards {
 	 * @throws IncompleteException naming each missing, unfinished or foreign shard
 	 */
 	public static Merged merge(Path outDir, int expectedShards) throws IOException {
+		return merge(outDir, expectedShards, OutputGuard.noOverwrite(), System.err::println);
+	}
+
+	/** As above; an existing scores.csv is replaced only when the guard allows overwriting, and never while another run holds its lock. */
+	public static Merged merge(Path outDir, int expectedShards, OutputGuard guard, java.util.function.Consumer<String> warn) throws IOException {
 		if (!Files.isDirectory(outDir)) throw new IllegalArgumentException("Not a folder: " + outDir);
 		int n = expectedShards > 0 ? expectedShards : shardCount(outDir);
 		List<String> problems = new ArrayList<>();
@@ -142,6 +148,16 @@ public final class ScoreShards {
 		if (rowsByIndex.size() != total) {
 			throw new IllegalStateException("the shards hold " + rowsByIndex.size() + " of " + total + " images; rerun every shard");
 		}
+		Path scores = outDir.resolve("scores.csv");
+		guard.checkFile(scores, "the merged table scores.csv"); // a scores.csv the user already had stays, unless --overwrite
+		try (OutputLock lock = OutputLock.acquire(scores, "the table", warn)) {
+			guard.checkFile(scores, "the merged table scores.csv"); // again under the lock
+			CsvFiles.write(mergedRows(rowsByIndex, total), scores);
+		}
+		return new Merged(scores, n, total);
+	}
+
+	private static List<String[]> mergedRows(Map<Integer, String[]> rowsByIndex, int total) {
 		List<String[]> merged = new ArrayList<>(total + 1);
 		merged.add(ResultRows.SCORES.stream().map(ResultRows.Column::name).toArray(String[]::new));
 		// In input order, then sorted as an unsharded run sorts (ResultRows.BY_SCORE, stable): the same file.
@@ -149,9 +165,7 @@ public final class ScoreShards {
 		rows.sort(Comparator.comparing((String[] r) -> r[0].isEmpty())
 				.thenComparing(Comparator.comparingDouble((String[] r) -> r[0].isEmpty() ? Double.NEGATIVE_INFINITY : Float.intBitsToFloat(Integer.parseInt(r[0]))).reversed()));
 		for (String[] r : rows) merged.add(Arrays.copyOfRange(r, 1, r.length));
-		Path scores = outDir.resolve("scores.csv");
-		CsvFiles.write(merged, scores);
-		return new Merged(scores, n, total);
+		return merged;
 	}
 
 	/** The one N among the shard files of the folder. */

@@ -2,6 +2,7 @@ package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.training.ModelTrainer;
@@ -9,6 +10,7 @@ import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ public final class TrainJob {
 	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
 		checkOutput(normal, validation, out, guard);
+		warnAboutSharedImages(normal, validation, progress);
 		List<FloatImage> normalImages = ImageLoading.readAll(normal, "normal", progress);
 		List<FloatImage> validationImages = ImageLoading.readAll(validation, "validation", progress);
 		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, guard, progress);
@@ -43,6 +46,16 @@ public final class TrainJob {
 		guard.checkFileAndFolder(out);
 	}
 
+	/** As above, and the disk must have room for a model of these settings. */
+	public static void checkOutput(List<ImageEntry> normal, List<ImageEntry> validation, Path out, TrainingSettings settings, OutputGuard guard) {
+		checkOutput(normal, validation, out, guard);
+		checkSpace(out, settings, 3, guard); // channels not known before the images are read: RGB is the larger
+	}
+
+	private static void checkSpace(Path out, TrainingSettings settings, int channels, OutputGuard guard) {
+		guard.checkSpace(out, ModelBundle.estimatedBytes(settings.patchSizes(), settings.students(), settings.network(), channels), "a model of these settings");
+	}
+
 	/** Train from images already in memory (Fiji's open images). */
 	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
@@ -52,6 +65,16 @@ public final class TrainJob {
 	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
 			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
 		guard.checkFileAndFolder(out);
+		checkSpace(out, settings, normal.isEmpty() ? 3 : normal.get(0).channels(), guard); // before training, not after it
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		try (OutputLock lock = OutputLock.acquire(out, "the model file", progress::log)) {
+			guard.checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
+			return trainAndSave(normal, normalName, validation, validationName, out, settings, teachers, progress);
+		}
+	}
+
+	private static ModelTrainer.Outcome trainAndSave(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
+			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
 		warnAboutConstantImages(validation, progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("normalData", normalName);
@@ -65,6 +88,25 @@ public final class TrainJob {
 		ModelBundle.save(outcome.model(), out);
 		progress.log("Model written to " + out);
 		return outcome;
+	}
+
+	/** Validation images the students also learnt from score low: the threshold and the score scale would be set too low, and normal images flagged. */
+	static void warnAboutSharedImages(List<ImageEntry> normal, List<ImageEntry> validation, Progress progress) {
+		java.util.Set<Path> learnt = new java.util.HashSet<>();
+		for (ImageEntry e : normal) learnt.add(realPath(e.image()));
+		long shared = validation.stream().filter(e -> learnt.contains(realPath(e.image()))).count();
+		if (shared == 0) return;
+		progress.log("WARNING: " + (shared == validation.size() ? "every validation image is" : shared + " of " + validation.size() + " validation images are")
+				+ " also a normal (training) image. The students learn those, so the threshold and the score scale set on them come out too low and normal images"
+				+ " will be flagged; validate on other anomaly-free images.");
+	}
+
+	private static Path realPath(Path p) {
+		try {
+			return p.toRealPath();
+		} catch (IOException e) {
+			return p.toAbsolutePath().normalize();
+		}
 	}
 
 	/**

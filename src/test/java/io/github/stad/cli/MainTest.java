@@ -58,6 +58,7 @@ class MainTest {
 		try (ZipFile zip = new ZipFile(out.toFile())) {
 			String header = new String(zip.getInputStream(zip.getEntry("teacher.json")).readAllBytes(), StandardCharsets.UTF_8);
 			assertTrue(header.contains("initialisedFrom") && header.contains("teacher-p17-gray.zip"), header);
+			assertTrue(header.matches("(?s).*\"sha256\": \\{\\s*\"weights.bin\": \"[0-9a-f]{64}\".*"), "a new teacher file records its weights' SHA-256: " + header);
 		}
 		Run narrow = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("narrow.zip").toString(),
 				"--iterations", "1", "--batch", "4", "--width", "8", "--init", "default", "--cpu");
@@ -116,6 +117,33 @@ class MainTest {
 				"--mode", "dense", "--synthetic-defects", "-1");
 		assertNotEquals(0, badDefects.code());
 		assertTrue(badDefects.err().contains("synthetic-defect weight"), badDefects.err());
+		assertFalse(Files.exists(dir.resolve("bad.zip")));
+	}
+
+	@Test
+	void trainTeacherDistilModeReadsPrecomputedTargets() throws IOException {
+		Path targets = dir.resolve("targets");
+		Files.createDirectories(targets);
+		java.util.List<io.github.stad.engine.image.FloatImage> photos = new java.util.ArrayList<>();
+		try (var files = Files.list(SAMPLES.resolve("normal"))) {
+			for (Path f : files.sorted().toList()) photos.add(io.github.stad.io.ImageReader.read(f));
+		}
+		io.github.stad.engine.teacher.DistillationTest.writeTargets(targets, photos, 2, (y, x) -> new float[] { y.floatValue(), x.floatValue() }, new float[] { 60, 60 },
+				new float[] { 30, 30 });
+		Path out = dir.resolve("distil-p17.zip");
+		Run r = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "distil",
+				"--targets", targets.toString(), "--iterations", "2", "--width", "8", "--descriptor-dim", "16", "--grid", "6", "--crops", "2", "--cpu");
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("distil mode"), r.out());
+		assertEquals(17, io.github.stad.engine.files.TeacherFile.load(out).architecture().patchSize());
+		Run noTargets = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("bad.zip").toString(),
+				"--mode", "distil", "--iterations", "1", "--width", "8", "--descriptor-dim", "16", "--cpu");
+		assertNotEquals(0, noTargets.code());
+		assertTrue(noTargets.err().contains("--targets"), noTargets.err());
+		Run missingFolder = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", dir.resolve("bad.zip").toString(),
+				"--mode", "distil", "--targets", dir.resolve("nowhere").toString(), "--cpu");
+		assertNotEquals(0, missingFolder.code());
+		assertTrue(missingFolder.err().contains("nowhere"), missingFolder.err());
 		assertFalse(Files.exists(dir.resolve("bad.zip")));
 	}
 
@@ -183,7 +211,13 @@ class MainTest {
 	void infoShowsProvenance() {
 		Run r = stad("info", "--model", model.toString());
 		assertEquals(0, r.code(), r.err());
-		assertTrue(r.out().contains("patchSizes: [17]") && r.out().contains("teacher.p17=random"), r.out());
+		List<String> lines = r.out().lines().toList();
+		assertTrue(lines.stream().anyMatch(l -> l.matches("patch sizes +17")), r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("threshold +[0-9.]+ \\(the second-highest image score of the validation images\\)")), r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("  teacher\\.p17 +random .*")), "provenance one line per entry: " + r.out());
+		assertTrue(lines.stream().anyMatch(l -> l.matches("  loss\\.p17 +[-0-9.e+]+ -> [-0-9.e+]+")) && lines.stream().anyMatch(l -> l.matches("  validationError\\.p17 +[0-9.e+-]+")),
+				"the training summary: " + r.out());
+		assertFalse(r.out().contains("{") || r.out().contains("thresholdFpr") || r.out().contains(": true"), "no Java map dump: " + r.out());
 	}
 
 	@Test

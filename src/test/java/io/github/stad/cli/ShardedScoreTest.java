@@ -74,7 +74,10 @@ class ShardedScoreTest {
 		Run rerun = stad("score", "--model", model.toString(), "--input", SAMPLES.resolve("test").toString(), "--out", out.toString(), "--shard", "2/3", "--cpu",
 				"--overwrite"); // as bench/slurm/score_array.sbatch reruns a task
 		assertEquals(0, rerun.code(), rerun.err());
-		assertEquals(0, stad("merge-scores", out.toString(), "--shards", "3").code());
+		Run again = stad("merge-scores", out.toString(), "--shards", "3");
+		assertEquals(1, again.code(), "the first merge's scores.csv is not replaced without --overwrite");
+		assertTrue(again.err().contains("already exists") && again.err().contains("--overwrite"), again.err());
+		assertEquals(0, stad("merge-scores", out.toString(), "--shards", "3", "--overwrite").code());
 		assertArrayEquals(Files.readAllBytes(single.resolve("scores.csv")), Files.readAllBytes(out.resolve("scores.csv")));
 	}
 

@@ -105,7 +105,7 @@ class CommandsTest {
 	void everyCommandIsUnderOneMenuWithSnakeCaseParametersThatAreNotPersisted() {
 		List<CommandInfo> ours = context.service(CommandService.class).getCommands().stream()
 				.filter(i -> i.getClassName().startsWith("io.github.stad.fiji.")).toList();
-		assertEquals(7, ours.size());
+		assertEquals(8, ours.size()); // Train, Detect, Segment, Batch Detect, Evaluate, Refine, Train Teacher, Model Info
 		for (CommandInfo info : ours) {
 			assertTrue(info.getMenuPath().toString().startsWith("[Plugins, Anomaly Detection, "), info.getMenuPath().toString());
 			assertTrue(info.getTitle().endsWith("..."), info.getTitle());
@@ -347,6 +347,13 @@ class CommandsTest {
 		}
 		assertTrue(triage.roiSet(rows.indexOf(rows.stream().filter(r -> r.image().equals("defect/foreign_patch.png")).findFirst().orElseThrow()))
 				.endsWith(Path.of("defect/foreign_patch_rois.zip")), "images in a type subfolder have their outputs in the same subfolder");
+
+		// Selected rows become one stack for Refine Model… (R in the table); the failed row is left out.
+		ImagePlus stack = triage.stackOf(0, rows.size() - 1);
+		assertEquals(2, stack.getStackSize());
+		assertTrue(List.of("foreign_patch.png", "000.png").containsAll(List.of(stack.getStack().getSliceLabel(1), stack.getStack().getSliceLabel(2))));
+		int failedRow = rows.indexOf(rows.stream().filter(io.github.stad.jobs.ResultRows.ImageRow::failed).findFirst().orElseThrow());
+		assertTrue(assertThrowsMessage(() -> triage.stackOf(failedRow, failedRow)).contains("Select the rows"));
 	}
 
 	static String assertThrowsMessage(org.junit.jupiter.api.function.Executable e) {

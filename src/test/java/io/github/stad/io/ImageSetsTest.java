@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -233,6 +234,15 @@ class ImageSetsTest {
 
 		Path missingMask = writeCsv(tmp.resolve("mt/nomask.csv"), "image,mask,split,label", "Crack/c1.png,Crack/gone_m.png,test,crack");
 		assertContains(message(() -> ImageSets.resolve(missingMask + ":test")), "line 2", "gone_m.png", "not found");
+	}
+
+	@Test
+	void csvCellsMayBreakLinesAndAnUnclosedQuoteIsNamed() throws IOException {
+		Path csv = splitCsv();
+		Files.writeString(csv, "\"Free/f1\n.png\",x,train,good\n", StandardOpenOption.APPEND);
+		assertContains(message(() -> ImageSets.resolve(csv + ":train")), "1 image(s)", "line " + (Files.readAllLines(csv).size() - 1), "f1\n.png");
+		Files.writeString(csv, "\"Free/f2.png,,train,good\n", StandardOpenOption.APPEND);
+		assertContains(message(() -> ImageSets.resolve(csv + ":train")), "line " + (Files.readAllLines(csv).size()), "never closed");
 	}
 
 	// ------------------------------------------------------------------ withMasks

@@ -71,7 +71,7 @@ class BatchReliabilityTest {
 	}
 
 	@Test
-	void twoRunsIntoOneFolderAtOnceLeaveCompleteFiles() throws Exception {
+	void twoRunsIntoOneFolderAtOnceLeaveCompleteFilesOrTheSecondIsRefused() throws Exception {
 		Path out = dir.resolve("shared");
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		CountDownLatch start = new CountDownLatch(1);
@@ -84,7 +84,17 @@ class BatchReliabilityTest {
 				}));
 			}
 			start.countDown();
-			for (Future<?> f : runs) f.get();
+			int done = 0;
+			for (Future<?> f : runs) {
+				try {
+					f.get();
+					done++;
+				} catch (java.util.concurrent.ExecutionException e) { // while the other one runs, the table's lock refuses this one
+					assertTrue(e.getCause() instanceof io.github.stad.engine.files.OutputLock.HeldException && e.getCause().getMessage().contains("Another run is writing"),
+							String.valueOf(e.getCause()));
+				}
+			}
+			assertTrue(done >= 1, "one of them wrote the folder");
 		} finally {
 			pool.shutdownNow();
 		}

@@ -27,8 +27,8 @@ import java.util.TreeSet;
  * than one, each type T is also evaluated on its own: the images of type T together with all defect-free
  * images (as in the MVTec AD papers, where each type is measured against the good images).
  * <p>
- * The JSON written by {@link #toJson()} writes undefined metrics as the bare token {@code NaN}, which Gson
- * and Python's {@code json} module read, though strict JSON parsers reject it.
+ * The JSON written by {@link #toJson()} writes an undefined metric as {@code null} (NaN is not JSON), and
+ * its summary's {@code notes} say why.
  */
 public final class EvaluationReport {
 
@@ -141,7 +141,7 @@ public final class EvaluationReport {
 		JsonObject types = new JsonObject();
 		perDefectType.forEach((type, summary) -> types.add(type, toJson(summary)));
 		root.add("perDefectType", types);
-		return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);
+		return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root);
 	}
 
 	private static JsonObject toJson(Summary s) {
@@ -152,13 +152,19 @@ public final class EvaluationReport {
 		o.addProperty("regions", s.regions());
 		o.addProperty("pixels", s.pixels());
 		o.addProperty("defectPixels", s.defectPixels());
-		o.addProperty("auPro", s.auPro());
-		o.addProperty("pixelAuroc", s.pixelAuroc());
-		o.addProperty("imageAuroc", s.imageAuroc());
+		metric(o, "auPro", s.auPro());
+		metric(o, "pixelAuroc", s.pixelAuroc());
+		metric(o, "imageAuroc", s.imageAuroc());
 		JsonArray notes = new JsonArray();
 		s.notes().forEach(notes::add);
 		o.add("notes", notes);
 		return o;
+	}
+
+	/** A metric, or null when it is undefined (the notes say why). */
+	private static void metric(JsonObject o, String name, double value) {
+		if (Double.isFinite(value)) o.addProperty(name, value);
+		else o.add(name, com.google.gson.JsonNull.INSTANCE);
 	}
 
 	/** Writes {@link #toJson()} as UTF-8, atomically (a temporary file in the same folder, then a rename). */

@@ -128,6 +128,25 @@ public final class AtomicFiles {
 		}
 	}
 
+	/** Removes every temporary file of ours for {@code name} in {@code folder}: only for a caller that holds that output's {@link OutputLock}. */
+	static void removeTempsOf(Path folder, String name) {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, TEMP_PREFIX + "*")) {
+			for (Path f : files) {
+				String n = f.getFileName().toString();
+				boolean forName = n.length() == TEMP_PREFIX.length() + 17 + name.length() && n.endsWith("-" + name) && OURS.matcher(n).matches();
+				if (forName && Files.isRegularFile(f)) {
+					try {
+						Files.deleteIfExists(f);
+					} catch (IOException ignored) {
+						// left for the age-based cleanup
+					}
+				}
+			}
+		} catch (IOException ignored) {
+			// cleaning up is a courtesy
+		}
+	}
+
 	private static boolean mentionsPath(IOException e, Path temp) {
 		if (e instanceof FileSystemException f && f.getFile() != null && f.getFile().contains(temp.getFileName().toString())) return true;
 		String m = e.getMessage();
@@ -136,7 +155,7 @@ public final class AtomicFiles {
 
 	/** An I/O failure as a user reads it: the target (never the temporary name) and why. */
 	static IOException explained(Path target, IOException e) {
-		return new IOException("Cannot write " + target + ": " + reason(e), e);
+		return new WriteFailedException("Cannot write " + target + ": " + reason(e), e);
 	}
 
 	/** Why a file operation failed, in words: permission denied, no such folder, not a folder, disk full. */

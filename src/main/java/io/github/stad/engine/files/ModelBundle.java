@@ -9,6 +9,7 @@ import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.model.TeacherTarget;
 import io.github.stad.engine.model.ThresholdTable;
 import io.github.stad.engine.net.Architecture;
+import io.github.stad.engine.net.NetworkSize;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 
@@ -64,6 +65,20 @@ public final class ModelBundle {
 	}
 
 	private ModelBundle() {}
+
+	/**
+	 * About how large a model file of these settings is: every network's float32 weights (floats barely
+	 * deflate), plus room for the header and threshold table. Checked against free space before training.
+	 */
+	public static long estimatedBytes(int[] patchSizes, int students, NetworkSize network, int inputChannels) {
+		long bytes = 1L << 20;
+		for (int p : patchSizes) {
+			long params = 0;
+			for (long n : DescriptorNet.parameterLengths(new Architecture(p, inputChannels, network.width(), network.descriptorDim()))) params += n;
+			bytes += (1L + students) * params * Float.BYTES;
+		}
+		return bytes;
+	}
 
 	public static void save(AnomalyModel model, Path file) throws IOException {
 		Header h = new Header();

@@ -43,7 +43,7 @@ public final class WeightsCodec {
 
 	/**
 	 * Reads tensors whose count and lengths must equal {@code expectedLengths} (null: any), refusing a
-	 * mismatch before anything large is allocated.
+	 * mismatch before anything large is allocated. The stream must end with the last tensor.
 	 */
 	public static List<float[]> read(InputStream in, String what, long[] expectedLengths) throws IOException {
 		DataInputStream data = new DataInputStream(in);
@@ -69,6 +69,8 @@ public final class WeightsCodec {
 				ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(t);
 				tensors.add(t);
 			}
+			long extra = data.skip(Long.MAX_VALUE); // an entry holds its tensors and nothing else: junk after them is damage
+			if (extra > 0) throw new IOException(what + " has " + extra + " bytes after its weights; the file is damaged or was edited (re-copy or re-train it)");
 			return tensors;
 		} catch (java.io.EOFException e) {
 			throw new IOException(what + " is truncated; the file is incomplete (re-copy or re-train it)", e);

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,9 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -35,6 +41,8 @@ public final class ZipArchive {
 	public static class Header {
 		public String format;
 		public int formatVersion;
+		/** SHA-256 (hex) of every other entry, checked when it is read; absent in files written before it was recorded. */
+		public Map<String, String> sha256;
 	}
 
 	/** Writes one entry's bytes. */
@@ -52,20 +60,46 @@ public final class ZipArchive {
 
 	private ZipArchive() {}
 
-	/** Writes the header as {@code headerName} and then the entries, in order, atomically. */
+	/**
+	 * Writes the entries, in order, and then the header as {@code headerName} with the SHA-256 of each
+	 * entry (so the header comes last in the zip; readers find entries by name), atomically.
+	 */
 	public static void write(Path file, String headerName, Header header, Map<String, EntryWriter> entries) throws IOException {
 		AtomicFiles.write(file, temp -> {
 			try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
+				Map<String, String> sums = new LinkedHashMap<>();
+				for (Map.Entry<String, EntryWriter> e : entries.entrySet()) {
+					zip.putNextEntry(new ZipEntry(e.getKey()));
+					MessageDigest sha = sha256();
+					e.getValue().write(new DigestOutputStream(new NonClosing(zip), sha));
+					zip.closeEntry();
+					sums.put(e.getKey(), HexFormat.of().formatHex(sha.digest()));
+				}
+				header.sha256 = sums;
 				zip.putNextEntry(new ZipEntry(headerName));
 				zip.write(GSON.toJson(header).getBytes(StandardCharsets.UTF_8));
 				zip.closeEntry();
-				for (Map.Entry<String, EntryWriter> e : entries.entrySet()) {
-					zip.putNextEntry(new ZipEntry(e.getKey()));
-					e.getValue().write(zip);
-					zip.closeEntry();
-				}
 			}
 		});
+	}
+
+	static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** An entry writer that closes its stream must not close the zip. */
+	private static final class NonClosing extends FilterOutputStream {
+		NonClosing(OutputStream out) { super(out); }
+
+		@Override
+		public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+
+		@Override
+		public void close() throws IOException { flush(); }
 	}
 
 	/** An open archive to read entries from; {@code what} names it in every message ("model file", "teacher file"). */
@@ -73,6 +107,8 @@ public final class ZipArchive {
 		private final String name, what;
 		private final ZipFile zip;
 		private final Map<String, byte[]> inMemory;
+		/** From the header once read: the SHA-256 every entry must have (null for older files). */
+		private Map<String, String> sha256;
 
 		private Reader(String name, String what, ZipFile zip, Map<String, byte[]> inMemory) {
 			this.name = name;
@@ -94,15 +130,34 @@ public final class ZipArchive {
 			if (zip == null) {
 				byte[] b = inMemory.get(entry);
 				if (b.length > limit) throw tooLarge(entry, limit);
-				return b;
+				return checked(entry, b);
 			}
-			try (InputStream in = zip.getInputStream(zip.getEntry(entry))) {
-				byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-				if (b.length > limit) throw tooLarge(entry, limit);
-				return b;
+			ZipEntry z = zip.getEntry(entry);
+			byte[] b;
+			try (InputStream in = zip.getInputStream(z)) {
+				b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
 			} catch (ZipException e) {
-				throw new IOException(name + " is damaged (" + entry + ": " + e.getMessage() + "); re-copy it or make it again", e);
+				throw damaged(entry, e.getMessage(), e);
 			}
+			if (b.length > limit) throw tooLarge(entry, limit);
+			// ZipFile does not check the CRC: a flipped bit would load as slightly different weights
+			CRC32 crc = new CRC32();
+			crc.update(b);
+			if (z.getCrc() != -1 && crc.getValue() != z.getCrc()) throw damaged(entry, "its CRC does not match", null);
+			return checked(entry, b);
+		}
+
+		/** The bytes, if the header recorded their SHA-256 and they match it. */
+		private byte[] checked(String entry, byte[] b) throws IOException {
+			String expected = sha256 == null ? null : sha256.get(entry);
+			if (expected != null && !expected.equalsIgnoreCase(HexFormat.of().formatHex(sha256().digest(b)))) {
+				throw damaged(entry, "its SHA-256 is not the one recorded in the header", null);
+			}
+			return b;
+		}
+
+		private IOException damaged(String entry, String why, Exception cause) {
+			return new IOException(name + " is damaged (" + entry + ": " + why + "); re-copy it or make it again", cause);
 		}
 
 		private IOException tooLarge(String entry, long limit) {
@@ -126,6 +181,7 @@ public final class ZipArchive {
 			if (h == null || !format.equals(h.format)) throw new IOException(name + " is not a " + what + " of this plugin (format '" + (h == null ? null : h.format) + "')");
 			if (h.formatVersion > newest) throw new IOException(name + " was written by a newer version of the plugin (" + what + " format " + h.formatVersion + "); update the plugin");
 			if (h.formatVersion < 1) throw new IOException(name + " has an invalid format version " + h.formatVersion);
+			if (h.sha256 != null) sha256 = Map.copyOf(h.sha256);
 			return h;
 		}
 
@@ -151,6 +207,7 @@ public final class ZipArchive {
 
 	/** Opens a file, refusing a missing file or one that is no zip with a message about {@code what}. */
 	public static Reader open(Path file, String what, String missingHint) throws IOException {
+		if (Files.isDirectory(file)) throw new IOException(file + " is a folder, not a " + what + "; give the .zip file itself");
 		if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, capitalised(what) + " not found: " + file + (missingHint.isEmpty() ? "" : "; " + missingHint));
 		try {
 			return new Reader(file.toString(), what, new ZipFile(file.toFile()), null);

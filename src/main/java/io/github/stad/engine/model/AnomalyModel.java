@@ -52,6 +52,8 @@ public final class AnomalyModel implements AutoCloseable {
 		this.processingScale = processingScale;
 	}
 
+	/** Where the networks live; a refined model takes it over with the teachers (ModelRefiner). */
+	public NDManager manager() { return manager; }
 	public InputNormalisation normalisation() { return normalisation; }
 	public List<ScaleModel> scales() { return scales; }
 	public Calibration calibration() { return calibration; }
@@ -129,9 +131,21 @@ public final class AnomalyModel implements AutoCloseable {
 				e.setValue(new ScaleModel.Maps(toInputSize(e.getValue().error(), scaled, image), toInputSize(e.getValue().variance(), scaled, image)));
 			}
 		}
+		requireFinite(total, image);
 		float max = Float.NEGATIVE_INFINITY;
 		for (float v : total) max = Math.max(max, v);
 		return new Result(FloatImage.of(image.name(), image.width(), image.height(), total), max, perScale);
+	}
+
+	/** Finite pixels far outside the training range (e.g. ±3·10³⁸) can overflow the networks: refused, never a map with holes. */
+	private void requireFinite(float[] map, FloatImage image) {
+		int bad = 0;
+		for (float v : map) if (!Float.isFinite(v)) bad++;
+		if (bad == 0) return;
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (float[] channel : image.data()) for (float v : channel) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+		throw new IllegalArgumentException(image.name() + ": its pixel values (" + lo + " to " + hi + ") are too extreme for this model (trained on "
+				+ normalisation + "): the anomaly map overflowed at " + bad + " pixel(s); rescale or clip the image to the range of the training images");
 	}
 
 	private static float[] toInputSize(float[] map, FloatImage scaled, FloatImage input) {

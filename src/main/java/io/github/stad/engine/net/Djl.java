@@ -22,6 +22,7 @@ public final class Djl {
 			synchronized (Djl.class) {
 				if (engine == null) {
 					if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+					DjlLogging.quiet(); // logback (Fiji): before DJL logs anything
 					if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
 					// A CUDA driver without a usable GPU is normal on CPU machines; the device choice reports it.
 					if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Crop pairs for dense teacher training ({@link DenseTeacherTrainer}): crops of random photographs at
+ * Crop pairs for dense teacher training ({@link DenseObjective}): crops of random photographs at
  * random places, sized so that the strided network's output is a grid×grid grid of descriptors, and
  * for each an augmented copy (the positive). The geometric transforms keep grid points on grid points:
  * a flip or 90° turn of the whole crop maps the window of grid point (i, j) onto the window of another

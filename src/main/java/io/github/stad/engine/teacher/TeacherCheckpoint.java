@@ -3,7 +3,6 @@ package io.github.stad.engine.teacher;
 import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.files.WeightsCodec;
 import io.github.stad.engine.files.ZipArchive;
-import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.TeacherWeights;
@@ -23,26 +22,39 @@ import java.util.Map;
  * decoder when distilling; U, V and the frozen luminance part of the first layer in colour training).
  * A run resumed from it continues exactly as if it had never stopped.
  */
-record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]> optimiser, List<float[]> decoder) {
+public record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]> optimiser, List<float[]> decoder) {
 
 	static final String STATE = "training.json", OPTIMISER = "optimiser.bin", DECODER = "decoder.bin";
 
 	/** Training state stored beside the teacher weights. */
-	static final class State {
+	public static final class State {
 		int iteration;
 		/** "patch", "dense" or "colour"; null in checkpoints from before the dense trainer (patch). */
 		String mode;
 		int patchSize, width, descriptorDim, inputChannels;
 		/** Dense mode only: grid side and crop pairs per step, which fix the batches. */
 		int grid, crops;
+		/** Distil mode only: the targets' layer, channels and geometry ({@link DistillationTargets#describe}). */
+		String targets;
 		long seed;
 		float[] normalisationMean, normalisationStd;
 		List<float[]> losses = new ArrayList<>();
 
 		InputNormalisation normalisation() { return new InputNormalisation(normalisationMean, normalisationStd); }
 
+		/** Dense and distil modes: the grid side and crops per step, which fix the batches. */
+		void recordBatches(TeacherSettings.Dense dense) {
+			grid = dense.grid();
+			crops = dense.crops();
+		}
+
+		/** Null when the batches of {@code dense} are those of this state, else what this state had. */
+		String batchesDiffer(TeacherSettings.Dense dense) {
+			return grid == dense.grid() && crops == dense.crops() ? null : "grid " + grid + ", " + crops + " crops";
+		}
+
 		/** The state at iteration 0 of a new run: the settings that must not change on resume, and the photos' normalisation. */
-		static State fresh(String mode, TeacherSettings s, int channels, List<FloatImage> images) {
+		static State fresh(String mode, TeacherSettings s, int channels, InputNormalisation n) {
 			State state = new State();
 			state.mode = mode;
 			state.patchSize = s.patchSize();
@@ -50,7 +62,6 @@ record TeacherCheckpoint(State state, List<float[]> teacherWeights, List<float[]
 			state.descriptorDim = s.network().descriptorDim();
 			state.inputChannels = channels;
 			state.seed = s.seed();
-			InputNormalisation n = InputNormalisation.fit(images);
 			state.normalisationMean = n.mean();
 			state.normalisationStd = n.std();
 			return state;

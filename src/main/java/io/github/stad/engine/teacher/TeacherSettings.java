@@ -9,8 +9,8 @@ import io.github.stad.engine.net.OptimiserSettings;
  * reimplementation settings (Adam, lr 2e-4, weight decay 1e-5, batch 64); with no pretrained network
  * to distil from, λk = 0. λc = 0.01 keeps the squared-correlation sum (about 16 000 for a collapsed
  * 128-d descriptor) on the scale of the triplet loss. {@code mode} chooses the trainer: the patch
- * form ({@link TeacherTrainer}, batchSize triplets of p×p patches per iteration) or the strided form
- * ({@link DenseTeacherTrainer}, {@link Dense}). Build with {@link #builder(int)}, change with
+ * form ({@link PatchObjective}, batchSize triplets of p×p patches per iteration) or the strided form
+ * ({@link DenseObjective}, {@link Dense}), or dense distillation ({@link DistillationObjective}). Build with {@link #builder(int)}, change with
  * {@link #toBuilder()}.
  */
 public record TeacherSettings(int patchSize, NetworkSize network, int iterations, int batchSize, OptimiserSettings optimiser,
@@ -19,14 +19,17 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 	/** Which trainer runs: triplets of single patches, or crop pairs through the strided network. */
 	public enum Mode {
 		PATCH, DENSE,
-		/** A gray teacher taught to see colour on RGB photographs ({@link ColourTeacherTrainer}). */
-		COLOUR;
+		/** A gray teacher taught to see colour on RGB photographs ({@link ColourObjective}). */
+		COLOUR,
+		/** Dense distillation of a pretrained network's precomputed features ({@link DistillationObjective}). */
+		DISTIL;
 
-		/** "patch", "dense" or "colour" (also "color"), as the CLI and Fiji write it. */
+		/** "patch", "dense", "colour" (also "color") or "distil" (also "distill"), as the CLI and Fiji write it. */
 		public static Mode parse(String name) {
 			if (name.trim().equalsIgnoreCase("color")) return COLOUR;
+			if (name.trim().equalsIgnoreCase("distill")) return DISTIL;
 			for (Mode m : values()) if (m.name().equalsIgnoreCase(name.trim())) return m;
-			throw new IllegalArgumentException("Unknown teacher training mode '" + name + "'; choose dense, patch or colour");
+			throw new IllegalArgumentException("Unknown teacher training mode '" + name + "'; choose dense, patch, colour or distil");
 		}
 	}
 

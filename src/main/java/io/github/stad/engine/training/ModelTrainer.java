@@ -80,9 +80,15 @@ public final class ModelTrainer {
 			boolean adapting = budget.timed() ? adaptation.budgetShare() > 0 : adaptation.steps() > 0;
 			// Progress bar: teacher adaptation (when on) its share of 80 %, teacher statistics 5 %, students the rest of 85 %, validation 15 %.
 			double adapted = adapting ? 0.8 * (budget.timed() ? adaptation.budgetShare() : 0.2) : 0, studentsFrom = adapted + 0.05;
+			List<TeacherWeights> loaded = new ArrayList<>();
+			for (int p : patchSizes) loaded.add(teacherWeights(p, channels, settings, teachers, manager, progress));
+			if (budget.timed() && !adapting) { // before any real work: a budget whose statistics and validation leave the students too little is refused
+				requireBudgetFits(loaded, trainSet, normalisation.apply(validation.get(0)), validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum(),
+						settings, manager, clock);
+			}
 			for (int s = 0; s < n; s++) {
 				int p = patchSizes[s];
-				TeacherWeights weights = teacherWeights(p, channels, settings, teachers, manager, progress);
+				TeacherWeights weights = loaded.get(s);
 				if (adapting) {
 					StepBudget steps;
 					if (budget.timed()) { // the adaptation's share of the budget, less what earlier scales used, over the scales left
@@ -118,6 +124,12 @@ public final class ModelTrainer {
 				validationEstimate = secondsPerPixel * sampled;
 				double spent = (clock.getAsLong() - start) / 1e9, total = budget.minutes() * 60;
 				double forStudents = total - spent - validationEstimate;
+				if (forStudents < MIN_STUDENT_SHARE * total) { // before any student step: no model worth saving fits
+					double needed = (spent + secondsPerPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
+					throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: %s took %.0f s and validation will take about %.0f s, which leaves the students %s;"
+							+ " give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images", minutes(total),
+							adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
+				}
 				progress.log(String.format("Time budget %s: %s took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
 						minutes(total), adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), minutes(Math.max(0, forStudents) / n),
 						forStudents < 60 * n ? ". WARNING: that is too little for good students: give a larger time budget, or fewer or smaller validation images" : ""));
@@ -160,6 +172,7 @@ public final class ModelTrainer {
 				}
 			}
 			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
+			summarise(patchSizes, losses, settings.students(), calibration, info, progress);
 
 			double seconds = (clock.getAsLong() - start) / 1e9;
 			info.put("trainedAt", Instant.now().toString());
@@ -186,8 +199,89 @@ public final class ModelTrainer {
 		}
 	}
 
+	/**
+	 * Times the teacher statistics on one block of one image and validation on one window, per patch size,
+	 * and refuses a time budget that would leave the students less than {@link #MIN_STUDENT_SHARE} of it,
+	 * naming the smallest that would do. Costs a few passes of the teachers, not the statistics.
+	 */
+	private static void requireBudgetFits(List<TeacherWeights> teachers, List<FloatImage> trainSet, FloatImage firstValidation, long validationPixels,
+			TrainingSettings settings, NDManager manager, LongSupplier clock) {
+		long t0 = clock.getAsLong();
+		double statistics = 0, perPixel = 0;
+		for (TeacherWeights w : teachers) {
+			DescriptorNet teacher = DescriptorNet.fromWeights(w.architecture(), w.weights(), manager, manager.getDevice());
+			try {
+				long a = clock.getAsLong();
+				DescriptorStatistics.fit(teacher, List.of(trainSet.get(0)), 1, settings.compute().tileSize(), DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, Progress.NONE);
+				statistics += (clock.getAsLong() - a) / 1e9 * statisticsBlocks(trainSet, w.architecture().outputStride());
+				int d = w.architecture().descriptorDim();
+				float[] mu = new float[d], sigma = new float[d];
+				Arrays.fill(sigma, 1);
+				perPixel += validationSecondsPerPixel(List.of(new TeacherTarget(teacher, mu, sigma)), firstValidation, settings, manager, clock);
+			} finally {
+				teacher.close();
+			}
+		}
+		double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
+		double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
+		double forStudents = total - probes - statistics - validation;
+		if (forStudents >= MIN_STUDENT_SHARE * total) return;
+		double needed = (probes + statistics + perPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
+		throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: the teacher statistics will take about %.0f s and validation about %.0f s,"
+				+ " which leaves the students %s; give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images",
+				minutes(total), statistics, validation, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
+	}
+
+	/** Blocks of {@link DescriptorStatistics#BLOCK}² grid points the statistics pass over: its sample, or each image's whole grid if smaller. */
+	private static double statisticsBlocks(List<FloatImage> images, int stride) {
+		long perImage = Math.max(DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, DescriptorStatistics.SAMPLE / images.size());
+		double descriptors = 0;
+		for (FloatImage i : images) descriptors += Math.min(perImage, (long) ((i.width() - 1) / stride + 1) * ((i.height() - 1) / stride + 1));
+		return descriptors / (DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK);
+	}
+
+	/** The share of a time budget that student training must get at least, or the training is refused before it starts. */
+	static final double MIN_STUDENT_SHARE = 0.25;
+
+	/**
+	 * The end-of-training summary a user can judge, logged and kept in the model (info shows it): per patch
+	 * size the steps, the students' mean loss at the start → at the end (each the mean of a tenth of the
+	 * steps), the validation error ē, and a WARNING when the loss did not fall.
+	 */
+	static void summarise(int[] patchSizes, Map<String, float[]> losses, int students, Calibration calibration, Map<String, String> info, Progress progress) {
+		List<String> notLearnt = new ArrayList<>();
+		for (int s = 0; s < patchSizes.length; s++) {
+			int p = patchSizes[s];
+			double[] firstLast = firstAndLast(losses, p, students);
+			info.put("loss.p" + p, String.format(java.util.Locale.ROOT, "%.4g -> %.4g", firstLast[0], firstLast[1]));
+			info.put("validationError.p" + p, String.format(java.util.Locale.ROOT, "%.4g", calibration.scales().get(s).errorMean()));
+			progress.log(String.format(java.util.Locale.ROOT, "p=%d: %s steps, students' loss %.4g -> %.4g, validation error %.4g", p, info.get("steps.p" + p),
+					firstLast[0], firstLast[1], calibration.scales().get(s).errorMean()));
+			if (!(firstLast[1] < firstLast[0])) notLearnt.add("p=" + p + " (loss " + info.get("loss.p" + p) + ")");
+		}
+		if (notLearnt.isEmpty()) return;
+		String warning = "the students did not learn at " + String.join(", ", notLearnt) + ": the maps of this model are poor; give a larger time budget or more epochs";
+		info.put("warning", warning);
+		progress.log("WARNING: " + warning);
+	}
+
+	/** The students' mean loss over the first and over the last tenth of the steps (at least one step each). */
+	private static double[] firstAndLast(Map<String, float[]> losses, int p, int students) {
+		double first = 0, last = 0;
+		for (int i = 1; i <= students; i++) {
+			float[] l = losses.get("p=" + p + " student " + i);
+			if (l == null || l.length == 0) return new double[] { Double.NaN, Double.NaN };
+			int k = Math.max(1, l.length / 10);
+			for (int j = 0; j < k; j++) {
+				first += l[j] / (double) (k * students);
+				last += l[l.length - 1 - j] / (double) (k * students);
+			}
+		}
+		return new double[] { first, last };
+	}
+
 	/** The e and v values of a window's pixels, its pieces one after another (the calibration needs their values, not their places). */
-	private static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, Progress progress) {
+	static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, Progress progress) {
 		List<CalibrationSample.Rect> parts = win.parts();
 		if (parts.size() == 1) {
 			CalibrationSample.Rect r = parts.get(0);
@@ -231,7 +325,7 @@ public final class ModelTrainer {
 	 * Seconds per validation pixel for all scales together, from one timed pass over a crop of a
 	 * validation image per scale (with untrained students of the same size: the cost is the same).
 	 */
-	private static double validationSecondsPerPixel(List<TeacherTarget> targets, FloatImage first, TrainingSettings settings, NDManager manager, LongSupplier clock) {
+	static double validationSecondsPerPixel(List<TeacherTarget> targets, FloatImage first, TrainingSettings settings, NDManager manager, LongSupplier clock) {
 		int w = Math.min(first.width(), 128), h = Math.min(first.height(), 128);
 		FloatImage crop = crop(first, w, h);
 		double seconds = 0;
@@ -250,7 +344,7 @@ public final class ModelTrainer {
 		return seconds;
 	}
 
-	private static FloatImage resized(FloatImage image, double scale) {
+	static FloatImage resized(FloatImage image, double scale) {
 		return Resampling.areaResize(image, Resampling.scaledSide(image.width(), scale), Resampling.scaledSide(image.height(), scale));
 	}
 
@@ -283,7 +377,8 @@ public final class ModelTrainer {
 		}
 		Architecture a = new Architecture(p, channels, settings.network().width(), settings.network().descriptorDim());
 		progress.log("WARNING: no pretrained teacher for p=" + p + " with " + channels + " channel(s): using a RANDOMLY INITIALISED teacher. "
-				+ "Results will be much worse than with a pretrained teacher; give one with --teacher (teacher_files in Fiji).");
+				+ "Results will be much worse than with a pretrained teacher: give a teacher file for this patch size, or keep the default network width and descriptor size "
+				+ "and leave the random teacher off to use the shipped teachers."); // both front ends log this: no flag names
 		try (DescriptorNet random = DescriptorNet.random(a, manager, manager.getDevice(), settings.seed() * 7919 + p)) {
 			return new TeacherWeights(a, random.exportWeights(), "random (untrained teacher: anomaly maps will be poor)");
 		}

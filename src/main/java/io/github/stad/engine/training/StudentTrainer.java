@@ -119,6 +119,14 @@ final class StudentTrainer {
 	 * of them. Each student has its own random initialisation (its seed) and its own optimiser.
 	 */
 	static Result train(TeacherTarget target, List<FloatImage> images, StudentSchedule settings, StepBudget budget, long[] seeds, Progress progress) {
+		return train(target, images, settings, budget, seeds, null, progress);
+	}
+
+	/**
+	 * As above, but with {@code start} given the students continue from copies of those (refining a model:
+	 * same architecture, fresh optimisers, the same warm-up and cosine schedule); the given ones are untouched.
+	 */
+	static Result train(TeacherTarget target, List<FloatImage> images, StudentSchedule settings, StepBudget budget, long[] seeds, List<DescriptorNet> start, Progress progress) {
 		DescriptorNet teacher = target.teacher();
 		Architecture arch = teacher.architecture();
 		int minSide = minSide(images);
@@ -136,8 +144,9 @@ final class StudentTrainer {
 		float rate = settings.optimiser().learningRate();
 		boolean ok = false;
 		try {
-			for (long seed : seeds) {
-				DescriptorNet student = DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), new SplittableRandom(seed).nextLong());
+			for (int k = 0; k < m; k++) {
+				DescriptorNet student = start == null ? DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), new SplittableRandom(seeds[k]).nextLong())
+						: DescriptorNet.fromWeights(arch, start.get(k).exportWeights(), teacher.manager(), teacher.manager().getDevice());
 				students.add(student);
 				student.setTrainable(true);
 				optimisers.add(new Adam(student.parameters(), settings.optimiser(), student.manager()));

@@ -6,14 +6,13 @@ import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.StepBudget;
 import io.github.stad.engine.net.TeacherWeights;
-import io.github.stad.engine.teacher.DenseTeacherTrainer;
+import io.github.stad.engine.teacher.DenseObjective;
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherTraining;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Training stage "adapt the teacher": before the students, the teacher of each patch size is fine-tuned
@@ -46,7 +45,7 @@ public final class TeacherAdaptation {
 
 	/** Peak learning rate: the pretraining rate; 5× higher fine-tuned worse on the probe (docs/benchmarks.md). */
 	static final float LEARNING_RATE = 2e-4f;
-	/** Warm-up steps (at most a fifth of the run, {@link DenseTeacherTrainer#learningRate}). */
+	/** Warm-up steps (at most a fifth of the run, {@link DenseObjective#learningRate}). */
 	static final int WARMUP = 10;
 	/** Crop pairs per step, as in pretraining. */
 	static final int CROPS = 8;
@@ -95,7 +94,7 @@ public final class TeacherAdaptation {
 						new TeacherSettings.DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, true, true, shift, 0)))
 				.build();
 		try {
-			TeacherTrainer.Result r = DenseTeacherTrainer.train(images, settings, budget, start, null, null, Map.of(), progress);
+			TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, settings, start), budget, TeacherTraining.Files.NONE, progress);
 			String source = start.source() + ", adapted to the " + images.size() + " normal image(s) (" + r.losses().size() + " dense steps)";
 			progress.log(String.format("Teacher p=%d adapted in %d steps (loss %.3f -> %.3f)", arch.patchSize(), r.losses().size(),
 					r.losses().get(0)[0], r.losses().get(r.losses().size() - 1)[0]));

@@ -11,6 +11,7 @@ import io.github.stad.fiji.DetectAnomaliesCommand;
 import io.github.stad.fiji.EvaluateCommand;
 import io.github.stad.fiji.MacroOptions;
 import io.github.stad.fiji.ModelInfoCommand;
+import io.github.stad.fiji.RefineModelCommand;
 import io.github.stad.fiji.SegmentAnomaliesCommand;
 import io.github.stad.fiji.StadCommand;
 import io.github.stad.fiji.TrainModelCommand;
@@ -24,6 +25,7 @@ import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
+import org.scijava.log.StderrLogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
@@ -55,6 +57,7 @@ public class CommandBridge implements PlugIn {
 		COMMANDS.put("evaluate", EvaluateCommand.class);
 		COMMANDS.put("info", ModelInfoCommand.class);
 		COMMANDS.put("teacher", TrainTeacherCommand.class);
+		COMMANDS.put("refine", RefineModelCommand.class);
 	}
 
 	private static Context context;
@@ -75,10 +78,7 @@ public class CommandBridge implements PlugIn {
 		try {
 			inputs = options != null ? fromOptions(info, options) : fromDialog(info);
 			if (inputs == null) return; // dialog cancelled
-			Module module = run(ctx, info, inputs);
-			if (options != null && module instanceof Cancelable c && c.isCanceled()) {
-				Interpreter.abort(); // the command logged why; a failed step must not let the macro go on
-			}
+			Module module = run(ctx, info, inputs); // a failed or cancelled command logs why and stops its macro itself
 			if (recording && !(module instanceof Cancelable c && c.isCanceled())) {
 				for (Map.Entry<String, String> e : recordedOptions(info, module).entrySet()) Recorder.recordOption(e.getKey(), e.getValue());
 			}
@@ -119,7 +119,7 @@ public class CommandBridge implements PlugIn {
 	}
 
 	/** The inputs a user sets (not services or outputs). */
-	static List<ModuleItem<?>> userInputs(CommandInfo info) {
+	public static List<ModuleItem<?>> userInputs(CommandInfo info) {
 		List<ModuleItem<?>> items = new java.util.ArrayList<>();
 		for (ModuleItem<?> item : info.inputs()) {
 			Class<?> t = item.getType();
@@ -134,7 +134,7 @@ public class CommandBridge implements PlugIn {
 	 * default, a checkbox is true only as {@code key=true}. A bare checkbox word is accepted as a key (so
 	 * older macros still run) but reads false; the command logs a warning about it.
 	 */
-	static Map<String, Object> fromOptions(CommandInfo info, String options) {
+	public static Map<String, Object> fromOptions(CommandInfo info, String options) {
 		Map<String, Object> inputs = new LinkedHashMap<>();
 		for (ModuleItem<?> item : userInputs(info)) {
 			String key = item.getName();
@@ -251,7 +251,9 @@ public class CommandBridge implements PlugIn {
 				t.setContextClassLoader(old);
 			}
 			context.service(EventService.class).subscribe(new StatusForwarder());
-			context.service(LogService.class).addLogListener(message -> {
+			LogService log = context.service(LogService.class);
+			if (log instanceof StderrLogService console) console.setPrintStreams(level -> level <= LogLevel.INFO ? NOWHERE : System.err); // once, in the Log
+			log.addLogListener(message -> {
 				if (message.level() <= LogLevel.INFO) {
 					String prefix = message.level() == LogLevel.ERROR ? "ERROR: " : message.level() == LogLevel.WARN ? "WARNING: " : "";
 					IJ.log(prefix + message.text());
@@ -260,6 +262,9 @@ public class CommandBridge implements PlugIn {
 		}
 		return context;
 	}
+
+	/** Where the console copy of a line that ImageJ's Log (or, in -batch, standard output) already has goes. */
+	private static final java.io.PrintStream NOWHERE = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
 
 	/** ImageJ 1 has no SciJava status bar: forward status and progress to its own. */
 	public static final class StatusForwarder {

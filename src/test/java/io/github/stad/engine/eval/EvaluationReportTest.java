@@ -103,8 +103,11 @@ class EvaluationReportTest {
 		assertTrue(Double.isNaN(r.overall().imageAuroc()));
 		assertFalse(Double.isNaN(r.overall().pixelAuroc()));
 		assertEquals(List.of("Image AUROC is undefined: there are no defect-free images"), r.overall().notes());
-		JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
-		assertTrue(Double.isNaN(json.getAsJsonObject("overall").get("imageAuroc").getAsDouble()));
+		String text = r.toJson();
+		assertFalse(text.contains("NaN"), "NaN is not JSON: " + text);
+		JsonObject json = JsonParser.parseString(text).getAsJsonObject();
+		assertTrue(json.getAsJsonObject("overall").get("imageAuroc").isJsonNull(), text);
+		assertEquals("Image AUROC is undefined: there are no defect-free images", json.getAsJsonObject("overall").getAsJsonArray("notes").get(0).getAsString());
 
 		// only defect-free images: nothing but counts
 		EvaluationReport none = EvaluationReport.compute(List.of(threeImages().get(0)));

@@ -95,7 +95,7 @@ class ColourTeacherTrainingTest {
 	@Test
 	void learnsToSeeColourAndStaysTheGrayTeacherOnGrayImages() throws IOException {
 		TeacherWeights gray = grayTeacher();
-		TeacherTrainer.Result r = ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().iterations(60).build(), gray, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result r = TeacherTraining.run(new ColourObjective(colourPhotos(), tiny().toBuilder().iterations(60).build(), gray), TeacherTraining.Files.NONE, Progress.NONE);
 		Architecture rgb = r.architecture();
 		assertEquals(3, rgb.inputChannels());
 		for (int i = 1; i < r.weights().size(); i++) assertArrayEquals(gray.weights().get(i), r.weights().get(i), "only the first layer changes: tensor " + i);
@@ -133,25 +133,23 @@ class ColourTeacherTrainingTest {
 	void resumingContinuesExactly(@TempDir Path dir) throws IOException {
 		TeacherWeights gray = grayTeacher();
 		Path half = dir.resolve("half.zip");
-		TeacherTrainer.Result full = ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().iterations(6).build(), gray, null, null, Map.of(), Progress.NONE);
-		ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().iterations(3).build(), gray, half, null, Map.of(), Progress.NONE);
-		TeacherTrainer.Result resumed = ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().iterations(6).build(), null, null, half, Map.of(), Progress.NONE);
+		TeacherTraining.Result full = TeacherTraining.run(new ColourObjective(colourPhotos(), tiny().toBuilder().iterations(6).build(), gray), TeacherTraining.Files.NONE, Progress.NONE);
+		TeacherTraining.run(new ColourObjective(colourPhotos(), tiny().toBuilder().iterations(3).build(), gray), new TeacherTraining.Files(half, null, Map.of()), Progress.NONE);
+		TeacherTraining.Result resumed = TeacherTraining.run(new ColourObjective(colourPhotos(), tiny().toBuilder().iterations(6).build(), null), new TeacherTraining.Files(null, half, Map.of()), Progress.NONE);
 		for (int i = 0; i < full.weights().size(); i++) assertArrayEquals(full.weights().get(i), resumed.weights().get(i), "tensor " + i);
 		for (int i = 0; i < full.losses().size(); i++) assertArrayEquals(full.losses().get(i), resumed.losses().get(i));
 		assertEquals(3, TeacherFile.load(half).architecture().inputChannels(), "the checkpoint is an RGB teacher file");
 
 		// A checkpoint of patch training is not a colour checkpoint.
 		Path patch = dir.resolve("patch.zip");
-		TeacherTrainer.train(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.PATCH).iterations(1).build(), null, null, patch, null, Map.of(), Progress.NONE);
+		TeacherTraining.run(new PatchObjective(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.PATCH).iterations(1).build(), null, null), new TeacherTraining.Files(patch, null, Map.of()), Progress.NONE);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().iterations(6).build(), null, null, patch, Map.of(), Progress.NONE));
-		assertTrue(e.getMessage().contains("not a checkpoint of colour training") && e.getMessage().contains("patch mode"), e.getMessage());
+				() -> TeacherTraining.run(new ColourObjective(colourPhotos(), tiny().toBuilder().iterations(6).build(), null), new TeacherTraining.Files(null, patch, Map.of()), Progress.NONE));
+		assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains("patch mode") && e.getMessage().contains("as a colour run"), e.getMessage());
 		// And the other trainers refuse a colour checkpoint.
-		e = assertThrows(IllegalArgumentException.class, () -> TeacherTrainer.train(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.PATCH).iterations(6).build(),
-				null, null, null, half, Map.of(), Progress.NONE));
+		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new PatchObjective(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.PATCH).iterations(6).build(), null, null), new TeacherTraining.Files(null, half, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("colour mode"), e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> DenseTeacherTrainer.train(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.DENSE).iterations(6).build(),
-				null, null, half, Map.of(), Progress.NONE));
+		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new DenseObjective(colourPhotos(), tiny().toBuilder().mode(TeacherSettings.Mode.DENSE).iterations(6).build(), null), new TeacherTraining.Files(null, half, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("colour"), e.getMessage());
 	}
 
@@ -159,12 +157,12 @@ class ColourTeacherTrainingTest {
 	void grayPhotographsAndAMissingStartAreRefused() {
 		List<FloatImage> grayPhotos = TeacherTrainingTest.photos();
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> ColourTeacherTrainer.train(grayPhotos, tiny(), grayTeacher(), null, null, Map.of(), Progress.NONE));
+				() -> TeacherTraining.run(new ColourObjective(grayPhotos, tiny(), grayTeacher()), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("RGB photographs"), e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> ColourTeacherTrainer.train(colourPhotos(), tiny(), null, null, null, Map.of(), Progress.NONE));
+		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new ColourObjective(colourPhotos(), tiny(), null), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("extends a gray teacher"), e.getMessage());
 		e = assertThrows(IllegalArgumentException.class,
-				() -> ColourTeacherTrainer.train(colourPhotos(), tiny().toBuilder().lambdas(1, 1, 0).build(), grayTeacher(), null, null, Map.of(), Progress.NONE));
+				() -> TeacherTraining.run(new ColourObjective(colourPhotos(), tiny().toBuilder().lambdas(1, 1, 0).build(), grayTeacher()), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("--lambda-k 0"), e.getMessage());
 		assertEquals(TeacherSettings.Mode.COLOUR, TeacherSettings.Mode.parse("color"));
 	}

@@ -36,6 +36,12 @@ public class DenseTeacherTrainingTest {
 				.dense(new TeacherSettings.Dense(8, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
 	}
 
+	/** Dense settings that differ from the defaults in the mining rule only. */
+	public static TeacherSettings.Dense miningOnly(TeacherSettings.Mining mining, float subset) {
+		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
+		return new TeacherSettings.Dense(d.grid(), d.crops(), mining, subset, d.warmup(), d.augmentation());
+	}
+
 	public static List<FloatImage> noise(int count, int size, int channels, long seed) {
 		Random random = new Random(seed);
 		List<FloatImage> images = new java.util.ArrayList<>();
@@ -133,7 +139,7 @@ public class DenseTeacherTrainingTest {
 		Random random = new Random(2);
 		for (int k = 0; k < values.length; k++) values[k] = (float) random.nextGaussian();
 		try (NDManager m = TeacherTrainingTest.manager()) {
-			DenseTeacherTrainer.Triplets t = DenseTeacherTrainer.mine(m.create(values, new Shape(rows, d)), b, 17, mining, 0.25f, new SplittableRandom(4));
+			DenseObjective.Triplets t = DenseObjective.mine(m.create(values, new Shape(rows, d)), b, 17, miningOnly(mining, 0.25f), new SplittableRandom(4));
 			assertTrue(t.anchors().length > b.pointsPerSide() / 2);
 			for (int k = 0; k < t.anchors().length; k++) {
 				int a = (int) t.anchors()[k], neg = (int) t.negatives()[k];
@@ -167,19 +173,19 @@ public class DenseTeacherTrainingTest {
 
 	@Test
 	void learningRateWarmsUpThenFallsOnACosine() {
-		assertEquals(0.25f, DenseTeacherTrainer.learningRate(1, 0, 4, 100), 1e-6);
-		assertEquals(1f, DenseTeacherTrainer.learningRate(1, 3, 4, 100), 1e-6);
-		assertEquals(1f, DenseTeacherTrainer.learningRate(1, 4, 4, 100), 1e-3);
-		assertEquals(0.5f, DenseTeacherTrainer.learningRate(1, 51, 4, 100), 0.02);
-		assertTrue(DenseTeacherTrainer.learningRate(1, 99, 4, 100) < 0.01);
+		assertEquals(0.25f, DenseObjective.learningRate(1, 0, 4, 100), 1e-6);
+		assertEquals(1f, DenseObjective.learningRate(1, 3, 4, 100), 1e-6);
+		assertEquals(1f, DenseObjective.learningRate(1, 4, 4, 100), 1e-3);
+		assertEquals(0.5f, DenseObjective.learningRate(1, 51, 4, 100), 0.02);
+		assertTrue(DenseObjective.learningRate(1, 99, 4, 100) < 0.01);
 		// Short runs warm up over at most a fifth of their steps.
-		assertEquals(0.5f, DenseTeacherTrainer.learningRate(1, 0, 100, 10), 1e-6);
+		assertEquals(0.5f, DenseObjective.learningRate(1, 0, 100, 10), 1e-6);
 	}
 
 	@Test
 	void aFewStepsReduceTheLossAndSeedsDecide() throws IOException {
 		TeacherSettings settings = tiny().toBuilder().iterations(20).learningRate(1e-2f).build();
-		TeacherTrainer.Result r = DenseTeacherTrainer.train(smoothNoise(4, 40, 9), settings, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(smoothNoise(4, 40, 9), settings, null), TeacherTraining.Files.NONE, Progress.NONE);
 		double first = 0, last = 0;
 		for (int i = 0; i < 5; i++) {
 			first += r.losses().get(i)[0];
@@ -189,9 +195,9 @@ public class DenseTeacherTrainingTest {
 		for (float[] l : r.losses()) assertEquals(l[2] + 0.01f * l[3], l[0], 1e-3 * (1 + Math.abs(l[0])), "total = λm·Lm + λc·Lc");
 
 		TeacherSettings shortRun = tiny().toBuilder().iterations(3).build();
-		TeacherTrainer.Result again = DenseTeacherTrainer.train(TeacherTrainingTest.photos(), shortRun, null, null, null, Map.of(), Progress.NONE);
-		TeacherTrainer.Result same = DenseTeacherTrainer.train(TeacherTrainingTest.photos(), shortRun, null, null, null, Map.of(), Progress.NONE);
-		TeacherTrainer.Result other = DenseTeacherTrainer.train(TeacherTrainingTest.photos(), shortRun.toBuilder().seed(4).build(), null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result again = TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), shortRun, null), TeacherTraining.Files.NONE, Progress.NONE);
+		TeacherTraining.Result same = TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), shortRun, null), TeacherTraining.Files.NONE, Progress.NONE);
+		TeacherTraining.Result other = TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), shortRun.toBuilder().seed(4).build(), null), TeacherTraining.Files.NONE, Progress.NONE);
 		for (int i = 0; i < again.weights().size(); i++) assertArrayEquals(again.weights().get(i), same.weights().get(i), "tensor " + i);
 		assertFalse(java.util.Arrays.equals(again.weights().get(0), other.weights().get(0)));
 	}
@@ -246,14 +252,14 @@ public class DenseTeacherTrainingTest {
 		TeacherSettings withDefects = plain.toBuilder().dense(new TeacherSettings.Dense(d.grid(), d.crops(), d.mining(), d.subset(), d.warmup(),
 				new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), a.flips(), a.turns(), a.maxShift(), a.scale(), 0.5f))).build();
 		List<FloatImage> images = smoothNoise(4, 48, 2);
-		TeacherTrainer.Result r = DenseTeacherTrainer.train(images, withDefects, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, withDefects, null), TeacherTraining.Files.NONE, Progress.NONE);
 		boolean anyDefectLoss = false;
 		for (float[] l : r.losses()) {
 			assertEquals(l[2] + 0.01f * l[3] + 0.5f * l[1], l[0], 1e-3 * (1 + Math.abs(l[0])), "total = λm·Lm + λc·Lc + w·Ld");
 			anyDefectLoss |= l[1] > 0;
 		}
 		assertTrue(anyDefectLoss, "the defect triplets should contribute");
-		TeacherTrainer.Result without = DenseTeacherTrainer.train(images, plain, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result without = TeacherTraining.run(new DenseObjective(images, plain, null), TeacherTraining.Files.NONE, Progress.NONE);
 		for (float[] l : without.losses()) assertEquals(0f, l[1]);
 		assertFalse(java.util.Arrays.equals(r.weights().get(0), without.weights().get(0)), "the term changes the training");
 		assertThrows(IllegalArgumentException.class, () -> new TeacherSettings.DenseAugmentation(0, 0, 0, 0, 0, false, false, 0, 0, Float.NaN));
@@ -271,38 +277,35 @@ public class DenseTeacherTrainingTest {
 	@Test
 	void stoppedAndResumedTwiceContinuesExactlyAndEveryCheckpointIsATeacher(@TempDir Path dir) throws IOException {
 		TeacherSettings settings = tiny().toBuilder().iterations(8).checkpointEvery(3).build();
-		TeacherTrainer.Result full = DenseTeacherTrainer.train(TeacherTrainingTest.photos(), settings, null, dir.resolve("straight.zip"), null, Map.of(), Progress.NONE);
+		TeacherTraining.Result full = TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings, null), new TeacherTraining.Files(dir.resolve("straight.zip"), null, Map.of()), Progress.NONE);
 		Path run = dir.resolve("run.zip");
-		assertThrows(Progress.CancelledException.class, () -> DenseTeacherTrainer.train(TeacherTrainingTest.photos(), settings, null, run, null, Map.of(), cancelAfter(4)));
+		assertThrows(Progress.CancelledException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings, null), new TeacherTraining.Files(run, null, Map.of()), cancelAfter(4)));
 		// Stopped after step 4: the checkpoint holds step 3 and is a teacher file as it stands.
 		TeacherWeights midway = TeacherFile.load(run);
 		assertEquals(17, midway.architecture().patchSize());
 		assertEquals(3, TeacherCheckpoint.read(run).state().iteration);
-		assertThrows(Progress.CancelledException.class, () -> DenseTeacherTrainer.train(TeacherTrainingTest.photos(), settings, null, run, run, Map.of(), cancelAfter(3)));
+		assertThrows(Progress.CancelledException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings, null), new TeacherTraining.Files(run, run, Map.of()), cancelAfter(3)));
 		assertEquals(6, TeacherCheckpoint.read(run).state().iteration);
-		TeacherTrainer.Result resumed = DenseTeacherTrainer.train(TeacherTrainingTest.photos(), settings, null, run, run, Map.of(), Progress.NONE);
+		TeacherTraining.Result resumed = TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings, null), new TeacherTraining.Files(run, run, Map.of()), Progress.NONE);
 		assertEquals(full.losses().size(), resumed.losses().size());
 		for (int i = 0; i < full.weights().size(); i++) assertArrayEquals(full.weights().get(i), resumed.weights().get(i), "tensor " + i);
 		for (int i = 0; i < full.losses().size(); i++) assertArrayEquals(full.losses().get(i), resumed.losses().get(i), "step " + i);
 		assertArrayEquals(full.weights().get(0), TeacherFile.load(run).weights().get(0));
 
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DenseTeacherTrainer.train(TeacherTrainingTest.photos(),
-				settings.toBuilder().dense(new TeacherSettings.Dense(6, 4, settings.dense().mining(), 0.5f, 2, settings.dense().augmentation())).build(), null, null, run,
-				Map.of(), Progress.NONE));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings.toBuilder().dense(new TeacherSettings.Dense(6, 4, settings.dense().mining(), 0.5f, 2, settings.dense().augmentation())).build(), null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
 		// A dense checkpoint does not resume as a patch run, nor a patch checkpoint as a dense one.
-		e = assertThrows(IllegalArgumentException.class, () -> TeacherTrainer.train(TeacherTrainingTest.photos(), TeacherTrainingTest.tiny(), null, null, null, run, Map.of(),
-				Progress.NONE));
+		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new PatchObjective(TeacherTrainingTest.photos(), TeacherTrainingTest.tiny(), null, null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("dense mode"), e.getMessage());
 	}
 
 	@Test
 	void distillationAndTooSmallImagesAreRefused() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> DenseTeacherTrainer.train(TeacherTrainingTest.photos(), tiny().toBuilder().lambdas(1, 1, 0).build(), null, null, null, Map.of(), Progress.NONE));
-		assertTrue(e.getMessage().contains("--mode patch"), e.getMessage());
+				() -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), tiny().toBuilder().lambdas(1, 1, 0).build(), null), TeacherTraining.Files.NONE, Progress.NONE));
+		assertTrue(e.getMessage().contains("--mode distil"), e.getMessage());
 		e = assertThrows(IllegalArgumentException.class,
-				() -> DenseTeacherTrainer.train(noise(1, 20, 1, 1), tiny(), null, null, null, Map.of(), Progress.NONE));
+				() -> TeacherTraining.run(new DenseObjective(noise(1, 20, 1, 1), tiny(), null), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("too small"), e.getMessage());
 	}
 }

@@ -108,7 +108,7 @@ class TeacherTrainingTest {
 	@Test
 	void aFewIterationsReduceTheLoss() throws IOException {
 		TeacherSettings settings = tiny().toBuilder().iterations(60).build();
-		TeacherTrainer.Result r = TeacherTrainer.train(photos(), settings, null, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result r = TeacherTraining.run(new PatchObjective(photos(), settings, null, null), TeacherTraining.Files.NONE, Progress.NONE);
 		double first = 0, last = 0;
 		for (int i = 0; i < 10; i++) {
 			first += r.losses().get(i)[0];
@@ -127,22 +127,22 @@ class TeacherTrainingTest {
 		}
 		TeacherWeights initial = new TeacherWeights(arch, start, "test teacher");
 		// With a learning rate of 0 the weights stay exactly where they started.
-		TeacherTrainer.Result frozen = TeacherTrainer.train(photos(), tiny().toBuilder().iterations(2).learningRate(0).build(), initial, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result frozen = TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().iterations(2).learningRate(0).build(), initial, null), TeacherTraining.Files.NONE, Progress.NONE);
 		for (int i = 0; i < start.size(); i++) assertArrayEquals(start.get(i), frozen.weights().get(i), "tensor " + i);
-		TeacherTrainer.Result fromRandom = TeacherTrainer.train(photos(), tiny().toBuilder().iterations(2).learningRate(0).build(), null, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result fromRandom = TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().iterations(2).learningRate(0).build(), null, null), TeacherTraining.Files.NONE, Progress.NONE);
 		assertFalse(java.util.Arrays.equals(start.get(0), fromRandom.weights().get(0)));
 		TeacherWeights wrong = new TeacherWeights(new Architecture(33, 1, 8, 16), List.of(), "p33 teacher");
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> TeacherTrainer.train(photos(), tiny().toBuilder().iterations(2).build(), wrong, null, null, null, Map.of(), Progress.NONE));
+				() -> TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().iterations(2).build(), wrong, null), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("p33 teacher"), e.getMessage());
 	}
 
 	@Test
 	void resumingFromACheckpointContinuesExactly(@TempDir Path dir) throws IOException {
 		Path straight = dir.resolve("straight.zip"), half = dir.resolve("half.zip");
-		TeacherTrainer.Result full = TeacherTrainer.train(photos(), tiny().toBuilder().iterations(8).checkpointEvery(4).build(), null, null, straight, null, Map.of(), Progress.NONE);
-		TeacherTrainer.train(photos(), tiny().toBuilder().iterations(4).build(), null, null, half, null, Map.of(), Progress.NONE);
-		TeacherTrainer.Result resumed = TeacherTrainer.train(photos(), tiny().toBuilder().iterations(8).build(), null, null, null, half, Map.of(), Progress.NONE);
+		TeacherTraining.Result full = TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().iterations(8).checkpointEvery(4).build(), null, null), new TeacherTraining.Files(straight, null, Map.of()), Progress.NONE);
+		TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().iterations(4).build(), null, null), new TeacherTraining.Files(half, null, Map.of()), Progress.NONE);
+		TeacherTraining.Result resumed = TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().iterations(8).build(), null, null), new TeacherTraining.Files(null, half, Map.of()), Progress.NONE);
 		assertEquals(full.losses().size(), resumed.losses().size());
 		for (int i = 0; i < full.weights().size(); i++) assertArrayEquals(full.weights().get(i), resumed.weights().get(i), "tensor " + i);
 		for (int i = 0; i < full.losses().size(); i++) assertArrayEquals(full.losses().get(i), resumed.losses().get(i));
@@ -152,16 +152,16 @@ class TeacherTrainingTest {
 		assertArrayEquals(full.weights().get(0), t.weights().get(0));
 
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> TeacherTrainer.train(photos(), tiny().toBuilder().seed(99).iterations(8).build(), null, null, null, half, Map.of(), Progress.NONE));
+				() -> TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().seed(99).iterations(8).build(), null, null), new TeacherTraining.Files(null, half, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
 	}
 
 	@Test
 	void tooSmallImagesAndMissingDistillerAreRefused() {
 		List<FloatImage> small = List.of(Synthetic.texture("small", 16, 30, 1));
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTrainer.train(small, tiny(), null, null, null, null, Map.of(), Progress.NONE));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new PatchObjective(small, tiny(), null, null), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("too small"), e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> TeacherTrainer.train(photos(), tiny().toBuilder().lambdas(1, 1, 1).build(), null, null, null, null, Map.of(), Progress.NONE));
+		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().lambdas(1, 1, 1).build(), null, null), TeacherTraining.Files.NONE, Progress.NONE));
 		assertTrue(e.getMessage().contains("--distill"), e.getMessage());
 	}
 
@@ -170,7 +170,7 @@ class TeacherTrainingTest {
 		Path model = Path.of(getClass().getResource("/distill/tiny_features.pt").toURI());
 		try (TorchScriptDistiller p = new TorchScriptDistiller(model.toString(), 32, 255f, Device.cpu())) {
 			assertEquals(16, p.outputDim());
-			TeacherTrainer.Result r = TeacherTrainer.train(photos(), tiny().toBuilder().lambdas(1, 0, 0).iterations(40).build(), null, p, null, null, Map.of(), Progress.NONE);
+			TeacherTraining.Result r = TeacherTraining.run(new PatchObjective(photos(), tiny().toBuilder().lambdas(1, 0, 0).iterations(40).build(), null, p), TeacherTraining.Files.NONE, Progress.NONE);
 			double first = 0, last = 0;
 			for (int i = 0; i < 5; i++) {
 				first += r.losses().get(i)[1];

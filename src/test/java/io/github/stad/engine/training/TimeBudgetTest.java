@@ -99,7 +99,46 @@ class TimeBudgetTest {
 			// 1 s per clock read, 2 s per step: what the 60 s leave after the statistics is shared by the two scales.
 			assertTrue(p17 <= 15 && p33 <= 15, p17 + ", " + p33);
 			assertTrue(log.stream().anyMatch(l -> l.startsWith("Time budget 60 s") && l.contains("per patch size")), log.toString());
+			// the summary: steps, first -> last loss and validation error per scale, in the log and in the model
+			for (int p : new int[] { 17, 33 }) {
+				assertTrue(m.provenance().get("loss.p" + p).matches("[-0-9.e+]+ -> [-0-9.e+]+"), m.provenance().toString());
+				assertTrue(Double.parseDouble(m.provenance().get("validationError.p" + p)) >= 0, m.provenance().toString());
+				assertTrue(log.stream().anyMatch(l -> l.startsWith("p=" + p + ": " + m.provenance().get("steps.p" + p) + " steps, students' loss")), log.toString());
+			}
 		}
+	}
+
+	@Test
+	void aBudgetThatLeavesTheStudentsTooLittleIsRefusedWithTheSmallestThatWorks() {
+		TrainingSettings s = TrainingSettings.builder().patchSizes(17, 33).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false)
+				.timeBudget(0.05).build(); // 3 s, and every clock read takes 1 s
+		List<String> updates = new ArrayList<>();
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelTrainer.train(Synthetic.textures("n", 3, 40, 40, 1),
+				Synthetic.textures("v", 1, 40, 40, 9), s, TeacherWeights.Source.NONE, Map.of(), (message, fraction) -> updates.add(message), ticking(1_000_000_000L)));
+		assertTrue(e.getMessage().contains("the teacher statistics will take about"), "refused on the estimate: " + e.getMessage());
+		assertTrue(updates.stream().noneMatch(u -> u.contains("teacher descriptors")), "before the statistics: " + updates);
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("a time budget of at least (\\d+) minutes").matcher(e.getMessage());
+		assertTrue(e.getMessage().contains("cannot be met") && m.find(), e.getMessage());
+		assertTrue(Integer.parseInt(m.group(1)) >= 1, e.getMessage());
+	}
+
+	@Test
+	void studentsWhoseLossDidNotFallAreAWarningInTheSummaryAndTheModel() {
+		Map<String, float[]> losses = new java.util.LinkedHashMap<>();
+		losses.put("p=17 student 1", new float[] { 151, 160, 165, 171 });
+		losses.put("p=33 student 1", new float[] { 50, 30, 20, 10 });
+		io.github.stad.engine.model.Calibration c = new io.github.stad.engine.model.Calibration(List.of(new io.github.stad.engine.model.Calibration.ScoreStats(3, 1, 1, 1),
+				new io.github.stad.engine.model.Calibration.ScoreStats(2, 1, 1, 1)), 1, 0, null);
+		Map<String, String> info = new java.util.LinkedHashMap<>(Map.of("steps.p17", "4", "steps.p33", "4"));
+		List<String> log = new ArrayList<>();
+		ModelTrainer.summarise(new int[] { 17, 33 }, losses, 1, c, info, new Progress() {
+			@Override public void update(String message, double fraction) {}
+			@Override public void log(String message) { log.add(message); }
+		});
+		assertEquals("151.0 -> 171.0", info.get("loss.p17"));
+		assertEquals("50.00 -> 10.00", info.get("loss.p33"));
+		assertTrue(info.get("warning").contains("did not learn at p=17") && !info.get("warning").contains("p=33"), info.toString());
+		assertTrue(log.get(log.size() - 1).startsWith("WARNING: the students did not learn at p=17"), log.toString());
 	}
 
 	@Test

@@ -119,4 +119,24 @@ class CommandBridgeTest {
 		assertNull(error[0], () -> "the bridge must report, not throw: " + error[0]);
 		assertTrue(!Files.exists(out));
 	}
+
+	@Test
+	void aLogLineOfACommandAppearsOnceNotAlsoOnTheConsole() {
+		java.io.PrintStream out = System.out, err = System.err;
+		java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream(), stderr = new java.io.ByteArrayOutputStream();
+		try {
+			System.setOut(new java.io.PrintStream(stdout, true, StandardCharsets.UTF_8));
+			System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+			org.scijava.log.LogService log = CommandBridge.context().service(org.scijava.log.LogService.class);
+			log.info("Detect Anomalies: one line");
+			log.warn("Detect Anomalies: one warning");
+		} finally {
+			System.setOut(out);
+			System.setErr(err);
+		}
+		String all = stdout.toString(StandardCharsets.UTF_8) + stderr.toString(StandardCharsets.UTF_8);
+		assertEquals(1, all.split("Detect Anomalies: one line", -1).length - 1, all);
+		assertEquals(1, all.split("Detect Anomalies: one warning", -1).length - 1, all);
+		assertTrue(all.contains("WARNING: Detect Anomalies: one warning"), all); // in ImageJ's Log (standard output when headless)
+	}
 }

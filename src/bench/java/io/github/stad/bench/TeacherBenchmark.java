@@ -15,7 +15,8 @@ import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.PatchSampler;
 import io.github.stad.engine.teacher.TeacherLosses;
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.PatchObjective;
+import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.io.ImageReader;
 import io.github.stad.io.ImageSets;
 
@@ -49,7 +50,7 @@ public final class TeacherBenchmark {
 				// Throughput of the Java trainer: 3 × batch patches per iteration (anchor, positive, negative).
 				int iterations = 3;
 				long start = System.nanoTime();
-				TeacherTrainer.train(train, d.toBuilder().iterations(iterations + 1).useGpu(false).build(), null, null, null, null, Map.of(), Progress.NONE);
+				TeacherTraining.run(new PatchObjective(train, d.toBuilder().iterations(iterations + 1).useGpu(false).build(), null, null), TeacherTraining.Files.NONE, Progress.NONE);
 				double seconds = (System.nanoTime() - start) / 1e9;
 				System.out.printf("p=%d Java/DJL CPU teacher training: %.1f s per iteration of %d triplets, %.0f patches/s (incl. one warm-up iteration)%n",
 						p, seconds / (iterations + 1), d.batchSize(), 3.0 * d.batchSize() * (iterations + 1) / seconds);

@@ -11,10 +11,11 @@ import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.CropPairSampler;
-import io.github.stad.engine.teacher.DenseTeacherTrainer;
+import io.github.stad.engine.teacher.DenseObjective;
+import io.github.stad.engine.teacher.TeacherObjectives;
 import io.github.stad.engine.teacher.PatchSampler;
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherTraining;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class TeacherThroughput {
 			TeacherSettings s = settings(p, args[v]);
 			int steps = Math.max(5, (int) (seconds / secondsPerStep(train, s, 2)));
 			long start = System.nanoTime();
-			TeacherTrainer.Result r = train(train, s.toBuilder().iterations(steps).build());
+			TeacherTraining.Result r = train(train, s.toBuilder().iterations(steps).build());
 			double wall = (System.nanoTime() - start) / 1e9;
 			float[] last = r.losses().get(r.losses().size() - 1);
 			double[] quality = quality(r, heldout);
@@ -82,9 +83,8 @@ public final class TeacherThroughput {
 		return b.mode(TeacherSettings.Mode.DENSE).dense(new TeacherSettings.Dense(x.grid(), crops, TeacherSettings.Mining.parse(parts[1]), x.subset(), x.warmup(), a)).build();
 	}
 
-	static TeacherTrainer.Result train(List<FloatImage> images, TeacherSettings s) throws Exception {
-		return s.mode() == TeacherSettings.Mode.DENSE ? DenseTeacherTrainer.train(images, s, null, null, null, Map.of(), Progress.NONE)
-				: TeacherTrainer.train(images, s, null, null, null, null, Map.of(), Progress.NONE);
+	static TeacherTraining.Result train(List<FloatImage> images, TeacherSettings s) throws Exception {
+		return TeacherTraining.run(TeacherObjectives.create(s, TeacherObjectives.Sources.photos(images)), TeacherTraining.Files.NONE, Progress.NONE);
 	}
 
 	/** Mean wall time of {@code timed} steps after one warm-up step. */
@@ -92,8 +92,7 @@ public final class TeacherThroughput {
 		List<Long> times = new ArrayList<>();
 		Progress clock = (message, fraction) -> times.add(System.nanoTime());
 		TeacherSettings run = s.toBuilder().iterations(timed + 1).build();
-		if (s.mode() == TeacherSettings.Mode.DENSE) DenseTeacherTrainer.train(images, run, null, null, null, Map.of(), clock);
-		else TeacherTrainer.train(images, run, null, null, null, null, Map.of(), clock);
+		TeacherTraining.run(TeacherObjectives.create(run, TeacherObjectives.Sources.photos(images)), TeacherTraining.Files.NONE, clock);
 		return (times.get(timed) - times.get(0)) / 1e9 / timed;
 	}
 
@@ -107,7 +106,7 @@ public final class TeacherThroughput {
 	}
 
 	/** Triplet accuracy, hard-negative accuracy and participation ratio on held-out photographs. */
-	static double[] quality(TeacherTrainer.Result r, List<FloatImage> heldout) {
+	static double[] quality(TeacherTraining.Result r, List<FloatImage> heldout) {
 		Architecture arch = r.architecture();
 		int p = arch.patchSize(), d = arch.descriptorDim();
 		InputNormalisation norm = InputNormalisation.fit(heldout);
@@ -129,7 +128,7 @@ public final class TeacherThroughput {
 					Shape shape = new Shape(b.crops(), 1, n, n);
 					NDArray all = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(net.strided(sub.create(b.anchors(), shape)), net.strided(sub.create(b.positives(), shape))))
 							.transpose(0, 2, 3, 1).reshape(-1, d);
-					DenseTeacherTrainer.Triplets t = DenseTeacherTrainer.mine(all, b, p, TeacherSettings.Mining.HARDEST, 1, new java.util.SplittableRandom(0));
+					DenseObjective.Triplets t = DenseObjective.mine(all, b, p, hardest(), new java.util.SplittableRandom(0));
 					NDArray an = all.get(sub.create(t.anchors())), pos = all.get(sub.create(t.positives())), neg = all.get(sub.create(t.negatives()));
 					hard += io.github.stad.engine.teacher.TeacherLosses.tripletAccuracy(an, pos, neg) * t.anchors().length;
 					count += t.anchors().length;
@@ -157,5 +156,11 @@ public final class TeacherThroughput {
 			}
 			return new double[] { accuracy, hard / count, trace * trace / frobenius };
 		}
+	}
+
+	/** The default dense settings with the hardest negative of all candidates. */
+	private static TeacherSettings.Dense hardest() {
+		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
+		return new TeacherSettings.Dense(d.grid(), d.crops(), TeacherSettings.Mining.HARDEST, 1, d.warmup(), d.augmentation());
 	}
 }

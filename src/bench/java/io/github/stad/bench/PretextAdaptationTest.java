@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.StepBudget;
-import io.github.stad.engine.teacher.DenseTeacherTrainer;
+import io.github.stad.engine.teacher.DenseObjective;
 import io.github.stad.engine.teacher.DenseTeacherTrainingTest;
 import io.github.stad.engine.teacher.TeacherSettings;
-import io.github.stad.engine.teacher.TeacherTrainer;
+import io.github.stad.engine.teacher.TeacherTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,21 +46,19 @@ class PretextAdaptationTest {
 				return super.loss(anchors, batch, seed, step);
 			}
 		};
-		TeacherTrainer.Result with = DenseTeacherTrainer.train(images, s, new StepBudget.Steps(6), null, null, null, Map.of(), Progress.NONE, head);
+		TeacherTraining.Result with = TeacherTraining.run(new PretextAdaptation.WithHead(images, s, null, head), new StepBudget.Steps(6), TeacherTraining.Files.NONE, Progress.NONE);
 		assertFalse(Arrays.equals(headBefore.get(0), lastSeen[0]), "the head's own Adam updates it");
-		TeacherTrainer.Result without = DenseTeacherTrainer.train(images, s, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result without = TeacherTraining.run(new DenseObjective(images, s, null), TeacherTraining.Files.NONE, Progress.NONE);
 		assertFalse(Arrays.equals(with.weights().get(0), without.weights().get(0)), "its gradient reaches the teacher");
-		TeacherTrainer.Result again = DenseTeacherTrainer.train(images, s, new StepBudget.Steps(6), null, null, null, Map.of(), Progress.NONE,
-				new PretextAdaptation.PositionHead(16, 12, 3, 1));
-		TeacherTrainer.Result third = DenseTeacherTrainer.train(images, s, new StepBudget.Steps(6), null, null, null, Map.of(), Progress.NONE,
-				new PretextAdaptation.PositionHead(16, 12, 3, 1));
+		TeacherTraining.Result again = TeacherTraining.run(new PretextAdaptation.WithHead(images, s, null, new PretextAdaptation.PositionHead(16, 12, 3, 1)), new StepBudget.Steps(6), TeacherTraining.Files.NONE, Progress.NONE);
+		TeacherTraining.Result third = TeacherTraining.run(new PretextAdaptation.WithHead(images, s, null, new PretextAdaptation.PositionHead(16, 12, 3, 1)), new StepBudget.Steps(6), TeacherTraining.Files.NONE, Progress.NONE);
 		for (int i = 0; i < with.weights().size(); i++) assertArrayEquals(third.weights().get(i), again.weights().get(i), "deterministic, tensor " + i);
 		for (int i = 0; i < with.weights().size(); i++) assertArrayEquals(with.weights().get(i), again.weights().get(i), "deterministic, tensor " + i);
 
 		Path run = dir.resolve("run.zip");
-		DenseTeacherTrainer.train(images, s, null, run, null, Map.of(), Progress.NONE);
+		TeacherTraining.run(new DenseObjective(images, s, null), TeacherTraining.Files.checkpointTo(run), Progress.NONE);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> DenseTeacherTrainer.train(images, s, new StepBudget.Steps(6), null, run, run, Map.of(), Progress.NONE, new PretextAdaptation.PositionHead(16, 12, 3, 1)));
+				() -> TeacherTraining.run(new PretextAdaptation.WithHead(images, s, null, new PretextAdaptation.PositionHead(16, 12, 3, 1)), new StepBudget.Steps(6), new TeacherTraining.Files(run, run, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("cannot resume"), e.getMessage());
 	}
 
@@ -116,9 +114,8 @@ class PretextAdaptationTest {
 	void theIntensityHeadTrainsTheTeacher() throws IOException {
 		List<FloatImage> images = DenseTeacherTrainingTest.noise(3, 48, 1, 5);
 		TeacherSettings s = tiny();
-		TeacherTrainer.Result with = DenseTeacherTrainer.train(images, s, new StepBudget.Steps(6), null, null, null, Map.of(), Progress.NONE,
-				new PretextAdaptation.IntensityHead(16, 17, 1, 1, 1));
-		TeacherTrainer.Result without = DenseTeacherTrainer.train(images, s, null, null, null, Map.of(), Progress.NONE);
+		TeacherTraining.Result with = TeacherTraining.run(new PretextAdaptation.WithHead(images, s, null, new PretextAdaptation.IntensityHead(16, 17, 1, 1, 1)), new StepBudget.Steps(6), TeacherTraining.Files.NONE, Progress.NONE);
+		TeacherTraining.Result without = TeacherTraining.run(new DenseObjective(images, s, null), TeacherTraining.Files.NONE, Progress.NONE);
 		assertFalse(Arrays.equals(with.weights().get(0), without.weights().get(0)), "its gradient reaches the teacher");
 	}
 }

@@ -9,7 +9,8 @@ import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.StepBudget;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.CropPairSampler;
-import io.github.stad.engine.teacher.DenseTeacherTrainer;
+import io.github.stad.engine.teacher.DenseObjective;
+import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageReader;
@@ -24,7 +25,7 @@ import java.util.SplittableRandom;
 
 /**
  * Experiment (issue 10): teacher adaptation with a pretext task beside the dense trainer's triplet and
- * compactness losses, through {@link DenseTeacherTrainer.AuxiliaryTerm}. Kinds:
+ * compactness losses, through a bench-side {@link DenseObjective} with one more term ({@link WithHead}). Kinds:
  * <ul>
  * <li>{@code position}: for anchor grid points (i, j) and (i + k·dy, j + k·dx) of the same crop, a small
  * head (2d → hidden → 8, leaky ReLU) must tell from the two descriptors which of the 8 directions (dy, dx)
@@ -79,7 +80,7 @@ public final class PretextAdaptation {
 		provenance.put("data", args[0] + " (" + images.size() + " images)");
 		provenance.put("initialisedFrom", start.source());
 		int dim = start.architecture().descriptorDim();
-		DenseTeacherTrainer.AuxiliaryTerm head = weight == 0 ? null : switch (kind) {
+		Head head = weight == 0 ? null : switch (kind) {
 			case "position" -> {
 				if (offset >= grid) throw new IllegalArgumentException("offset " + offset + " cells needs a grid larger than " + grid);
 				yield new PositionHead(dim, 128, offset, weight);
@@ -88,7 +89,8 @@ public final class PretextAdaptation {
 			default -> throw new IllegalArgumentException("Unknown kind " + kind + ": position or intensity");
 		};
 		long t0 = System.nanoTime();
-		DenseTeacherTrainer.train(images, s, new StepBudget.Steps(iterations), start, out, null, provenance, every(25), head);
+		TeacherTraining.run(head == null ? new DenseObjective(images, s, start) : new WithHead(images, s, start, head), new StepBudget.Steps(iterations),
+				new TeacherTraining.Files(out, null, provenance), every(25));
 		System.out.printf("Done in %.0f s: %s%n", (System.nanoTime() - t0) / 1e9, out);
 	}
 
@@ -107,8 +109,46 @@ public final class PretextAdaptation {
 		};
 	}
 
+	/** An extra loss with parameters of its own, trained beside the teacher (same Adam settings). */
+	public interface Head {
+		/** Its trainable parameters, created once in {@code manager}. */
+		List<NDArray> parameters(NDManager manager);
+
+		/** The term for one step; {@code anchors} are the anchor crops' descriptors, rows (crop·G + i)·G + j. */
+		NDArray loss(NDArray anchors, CropPairSampler.Batch batch, long seed, int step);
+
+		float weight();
+	}
+
+	/** The dense objective plus a {@link Head}; its parameters are not checkpointed, so such a run cannot resume. */
+	public static final class WithHead extends DenseObjective {
+		private final Head head;
+
+		public WithHead(List<io.github.stad.engine.image.FloatImage> images, io.github.stad.engine.teacher.TeacherSettings s, io.github.stad.engine.net.TeacherWeights initial, Head head) {
+			super(images, s, initial);
+			this.head = head;
+		}
+
+		@Override
+		public List<NDArray> prepare(io.github.stad.engine.image.InputNormalisation normalisation, Resumed resumed, NDManager manager, ai.djl.Device device) {
+			List<NDArray> params = new java.util.ArrayList<>(super.prepare(normalisation, resumed, manager, device));
+			params.addAll(head.parameters(manager));
+			return params;
+		}
+
+		@Override
+		public String mismatch(io.github.stad.engine.teacher.TeacherCheckpoint.State state, List<float[]> extras) {
+			return "a run with an auxiliary head cannot resume: its parameters are not checkpointed";
+		}
+
+		@Override
+		protected ExtraTerm extraTerm(NDArray anchors, CropPairSampler.Batch batch, int step) {
+			return new ExtraTerm("auxiliary", head.loss(anchors, batch, settings().seed(), step), head.weight());
+		}
+	}
+
 	/** The position classifier. */
-	static class PositionHead implements DenseTeacherTrainer.AuxiliaryTerm {
+	static class PositionHead implements Head {
 		private final int dim, hidden, offset;
 		private final float weight;
 		private NDArray w1, b1, w2, b2;
@@ -179,7 +219,7 @@ public final class PretextAdaptation {
 	 * descriptor with one linear layer; loss = mean squared error. The window of grid point (i, j) is the
 	 * p×p input square from (stride·i, stride·j) of the crop.
 	 */
-	static class IntensityHead implements DenseTeacherTrainer.AuxiliaryTerm {
+	static class IntensityHead implements Head {
 		private final int dim, window, stride, channels;
 		private final float weight;
 		private NDArray w, b;
