@@ -226,8 +226,9 @@ def settings(layer, pooling, scale, info):
             'source': info}
 
 
-def check_out(out, wanted):
-    """The output folder: new, empty, or a previous run of exactly these settings."""
+def check_out(out, wanted, names):
+    """The output folder: new, empty, or a previous run of exactly these settings (if it finished,
+    of these images too: its statistics are over them)."""
     meta = os.path.join(out, 'targets.json')
     if os.path.isfile(meta):
         with open(meta) as f:
@@ -238,6 +239,10 @@ def check_out(out, wanted):
         if not same:
             raise InputError(f'{out} holds targets of other settings (layer {old.get("layer")}, pool {old.get("pool")}, '
                              f'scale {old.get("scale")}, source {old.get("source", {}).get("tarball_sha512")}): '
+                             f'choose another --out')
+        done = {row['name'] for row in old.get('images', [])} if old.get('complete') else set(names)
+        if done != set(names):
+            raise InputError(f'{out} holds finished targets of another image set ({len(done)} images, statistics over them): '
                              f'choose another --out')
     elif os.path.isdir(out) and os.listdir(out):
         raise InputError(f'{out} holds files but no targets.json: choose a new or empty --out')
@@ -281,7 +286,7 @@ def run(args):
     outputs = outputs_of(args, p)
     wanted = {o.folder: settings(o.layer, o.pool, args.scale, info) for o in outputs}
     for o in outputs:
-        check_out(o.folder, wanted[o.folder])
+        check_out(o.folder, wanted[o.folder], [name for name, _ in images])
     need = disk_check(outputs, images, args)
     print(f'{len(images)} images, {len(outputs)} target sets, {need / 1e9:.2f} GB to write', file=sys.stderr)
     for o in outputs:

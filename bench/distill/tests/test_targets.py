@@ -137,3 +137,13 @@ def test_lists_of_different_lengths_are_refused(p_dir, images, tmp_path, capsys)
     assert targets.main(['--layer', 'block_4_expand_relu,block_3_expand_relu', '--pool', 'avg3', '--scale', '1',
                          '--out', str(tmp_path / 'a'), '--source', p_dir, str(images)]) == 1
     assert 'give as many of each' in capsys.readouterr().err
+
+
+def test_finished_targets_of_other_images_are_not_rewritten(p_dir, images, tmp_path, capsys):
+    out = tmp_path / 'out'
+    assert run(p_dir, out, [images]) == 0
+    before = (out / 'targets.json').read_bytes()
+    assert run(p_dir, out, [images / 'gray.png']) == 1
+    assert 'finished targets of another image set (2 images' in capsys.readouterr().err
+    assert (out / 'targets.json').read_bytes() == before
+    assert run(p_dir, out, [images]) == 0 and (out / 'targets.json').read_bytes() == before
