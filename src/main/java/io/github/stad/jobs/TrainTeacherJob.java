@@ -1,6 +1,7 @@
 package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
+import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Architecture;
@@ -52,8 +53,17 @@ public final class TrainTeacherJob {
 		r.guard().checkSpace(r.out(), 4 * params * Float.BYTES + (1L << 20), "the teacher's checkpoints");
 	}
 
+	/** Trains under the output's lock, so that a second run onto the same teacher file is refused, naming this one. */
 	public static TeacherTraining.Result run(TeacherRequest r, Progress progress) throws IOException {
 		checkOutput(r);
+		Files.createDirectories(r.out().toAbsolutePath().getParent());
+		try (OutputLock lock = OutputLock.acquire(r.out(), "the teacher file", progress::log)) {
+			checkOutput(r); // again under the lock: a run that wrote it meanwhile has made it an existing file
+			return train(r, progress);
+		}
+	}
+
+	private static TeacherTraining.Result train(TeacherRequest r, Progress progress) throws IOException {
 		java.util.List<FloatImage> photos = ImageLoading.readAll(r.images(), "teacher training", progress);
 		Map<String, String> provenance = provenance(r, photos.size());
 		TeacherWeights start = startingTeacher(r, photos.get(0).channels());

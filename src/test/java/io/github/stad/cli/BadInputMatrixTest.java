@@ -578,6 +578,20 @@ class BadInputMatrixTest {
 	}
 
 	@Test
+	void aSecondTeacherTrainingOntoATeacherBeingWrittenIsRefusedWithTheOtherRun() throws Exception {
+		Path out = folder("locked-teacher").resolve("teacher.zip");
+		Process other = LockHolder.start(out);
+		try {
+			stad(1, List.of(out.toString(), "Another run is writing", "pid " + other.pid()), "train-teacher", "--images", normal(), "--patch-size", "17", "--out", out.toString(),
+					"--iterations", "1", "--width", "8", "--descriptor-dim", "16", "--cpu");
+			assertFalse(Files.exists(out), "nothing written");
+		} finally {
+			other.getOutputStream().close();
+			assertTrue(other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+		}
+	}
+
+	@Test
 	void aSecondScoreIntoAFolderBeingWrittenIsRefusedWithTheOtherRun() throws Exception {
 		Path out = folder("locked-score");
 		Process other = LockHolder.start(out.resolve("scores.csv"));
