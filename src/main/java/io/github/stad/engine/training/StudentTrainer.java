@@ -1,7 +1,7 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.net.StepBudget;
-import io.github.stad.engine.net.StepPlan;
+import io.github.stad.engine.budget.StepBudget;
+import io.github.stad.engine.budget.StepPlan;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -4,7 +4,7 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.DenseObjective;
 import io.github.stad.engine.teacher.TeacherSettings;
