@@ -35,6 +35,8 @@ cp target/student-teacher-anomaly-detection-*[0-9T].jar "$app.new/" 2>/dev/null 
 cp target/lib/*.jar "$app.new/lib/"
 rm -rf "$app" && mv "$app.new" "$app"
 
+# Crops per step and grid side per p: about the same pixels a step, 1 000–9 000 grid points.
+declare -A grid=([17]=48 [33]=24 [65]=16)
 for p in "${sizes[@]}"; do
   out="$runs/teacher-p$p-distil.zip"
   resume=(); [ -f "$out" ] && resume=(--resume "$out")
@@ -42,6 +44,6 @@ for p in "${sizes[@]}"; do
   echo "p=$p: distilling into $out ${resume[*]:-(fresh)}" >&2
   java -Xmx8g -Djava.awt.headless=true -Dai.djl.offline=true -cp "$app/*:$app/lib/*" io.github.stad.cli.Main train-teacher \
     --images "$photos" --patch-size "$p" --out "$out" --mode distil --targets "$targets/p$p" \
-    --iterations "${ITERATIONS:-3000}" --learning-rate "${LR:-1e-3}" --checkpoint-every "${CHECKPOINT_EVERY:-50}" --cpu \
+    --grid "${grid[$p]}" --crops 4 --iterations "${ITERATIONS:-3000}" --learning-rate "${LR:-1e-3}" --checkpoint-every "${CHECKPOINT_EVERY:-50}" --cpu \
     "${resume[@]}" "${init[@]}" 2>&1 | tee -a "$runs/p$p.log"
 done

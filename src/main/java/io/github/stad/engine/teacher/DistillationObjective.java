@@ -32,6 +32,8 @@ public final class DistillationObjective implements TeacherObjective {
 	private final TeacherSettings s;
 	private final TeacherStart start;
 	private final Architecture arch;
+	/** Indices of the photographs that hold at least one crop. */
+	private final int[] usable;
 	private InputNormalisation normalisation;
 	private DescriptorNet teacher;
 	private NDArray decoderWeight, decoderBias;
@@ -50,7 +52,24 @@ public final class DistillationObjective implements TeacherObjective {
 		this.s = s;
 		this.arch = new Architecture(s.patchSize(), images.get(0).channels(), s.network().width(), s.network().descriptorDim());
 		this.start = new TeacherStart(arch, initial, s.seed());
-		for (int k = 0; k < images.size(); k++) origins(images.get(k), maps.get(k), k);
+		this.usable = usablePhotographs();
+	}
+
+	/** The photographs large enough for one crop with targets, in order; refuses a set without any. */
+	private int[] usablePhotographs() {
+		int[] usable = java.util.stream.IntStream.range(0, images.size()).filter(k -> origins(images.get(k), maps.get(k)) != null).toArray();
+		if (usable.length == 0) {
+			int n = DescriptorNet.stridedInputSize(arch, s.dense().grid());
+			throw new IllegalArgumentException("No photograph is large enough for " + n + "-pixel crops whose grid points all have targets; use a smaller --grid");
+		}
+		return usable;
+	}
+
+	@Override
+	public String note() {
+		int skipped = images.size() - usable.length;
+		return skipped == 0 ? null : skipped + " of " + images.size() + " photographs are too small for " + DescriptorNet.stridedInputSize(arch, s.dense().grid())
+				+ "-pixel crops with targets and are left out";
 	}
 
 	@Override public String mode() { return "distil"; }
@@ -140,8 +159,8 @@ public final class DistillationObjective implements TeacherObjective {
 		SplittableRandom stepRandom = new SplittableRandom(s.seed() * 0x9E3779B97F4A7C15L + step);
 		for (int crop = 0; crop < b; crop++) {
 			SplittableRandom r = stepRandom.split();
-			int index = r.nextInt(images.size());
-			int[] range = origins(images.get(index), maps.get(index), index);
+			int index = usable[r.nextInt(usable.length)];
+			int[] range = origins(images.get(index), maps.get(index));
 			int x = range[0] + r.nextInt(range[1] - range[0] + 1), y = range[2] + r.nextInt(range[3] - range[2] + 1);
 			PaddedCrops.window(images.get(index), x, y, n, n, crops, crop * per);
 			normalisation.applyInPlace(crops, crop * per, n * n);
@@ -183,18 +202,15 @@ public final class DistillationObjective implements TeacherObjective {
 
 	/**
 	 * The crop origins {xMin, xMax, yMin, yMax} whose crop lies in the photograph and whose grid points all
-	 * lie within P's grid (no extrapolated target); refuses a photograph too small for one crop.
+	 * lie within P's grid (no extrapolated target); null for a photograph too small for one crop.
 	 */
-	private int[] origins(FloatImage image, DistillationTargets.FeatureMap map, int index) {
+	private int[] origins(FloatImage image, DistillationTargets.FeatureMap map) {
 		int g = s.dense().grid(), n = DescriptorNet.stridedInputSize(arch, g), span = arch.outputStride() * (g - 1);
 		double centre = (arch.receptiveField() - 1) / 2.0;
 		DistillationTargets.Geometry geo = targets.geometry();
 		int xMin = Math.max(0, (int) Math.ceil(geo.offsetX() - centre)), yMin = Math.max(0, (int) Math.ceil(geo.offsetY() - centre));
 		int xMax = Math.min(image.width() - n, (int) Math.floor(geo.offsetX() + geo.strideX() * (map.width() - 1) - centre - span));
 		int yMax = Math.min(image.height() - n, (int) Math.floor(geo.offsetY() + geo.strideY() * (map.height() - 1) - centre - span));
-		if (xMax < xMin || yMax < yMin) {
-			throw new IllegalArgumentException("Photograph " + (index + 1) + " (" + image.name() + ", " + image.width() + "x" + image.height() + ") is too small for " + n + "-pixel crops with targets; use a smaller --grid or leave it out");
-		}
-		return new int[] { xMin, xMax, yMin, yMax };
+		return xMax < xMin || yMax < yMin ? null : new int[] { xMin, xMax, yMin, yMax };
 	}
 }

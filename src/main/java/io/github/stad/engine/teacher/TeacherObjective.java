@@ -52,6 +52,9 @@ public interface TeacherObjective {
 	/** Parameters kept in checkpoints beside the teacher (decoder, chroma), or null. */
 	default List<float[]> extras() { return null; }
 
+	/** A line for the log before training (e.g. photographs left out), or null. */
+	default String note() { return null; }
+
 	/** Releases what {@link #prepare} opened outside the manager (none by default). */
 	default void close() {}
 

@@ -53,6 +53,7 @@ public final class TeacherTraining {
 		TeacherCheckpoint.State state = resumed != null ? checkResumable(objective, resumed, files.resumeFrom()) : freshState(objective);
 		if (resumed != null) progress.log("Resuming " + objective.mode() + " teacher training at step " + state.iteration + " of " + objective.settings().iterations());
 		InputNormalisation normalisation = state.normalisation();
+		if (objective.note() != null) progress.log(objective.note());
 		Device device = Djl.device(objective.settings().useGpu());
 		try (NDManager manager = NDManager.newBaseManager(device, Djl.engine().getEngineName())) {
 			List<NDArray> params = objective.prepare(normalisation, resumed == null ? null : new TeacherObjective.Resumed(resumed.teacherWeights(), resumed.decoder()), manager, device);

@@ -80,6 +80,20 @@ public class DistillationTest {
 	}
 
 	@Test
+	void photographsTooSmallForACropAreLeftOutAndSaidSo(@TempDir Path dir) throws IOException {
+		List<FloatImage> photos = new java.util.ArrayList<>(DenseTeacherTrainingTest.smoothNoise(2, 48, 1));
+		photos.add(DenseTeacherTrainingTest.smoothNoise(1, 20, 2).get(0).withName("small")); // crops are 22 px
+		writeTargets(dir, photos, 2, (y, x) -> new float[] { 0, 0 }, new float[] { 0, 0 }, new float[] { 1, 1 });
+		DistillationObjective o = (DistillationObjective) TeacherObjectives.create(settings(1), new TeacherObjectives.Sources(photos, null, null, dir));
+		assertTrue(o.note().contains("1 of 3 photographs"), o.note());
+		o.prepare(io.github.stad.engine.image.InputNormalisation.fit(photos), null, manager(), Djl.device(false));
+		for (int step = 0; step < 20; step++) for (int image : o.sample(step).image()) assertNotEquals(2, image, "the small photograph is never cropped");
+		IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+				() -> TeacherObjectives.create(settings(1), new TeacherObjectives.Sources(photos.subList(2, 3), null, null, dir)));
+		assertTrue(none.getMessage().contains("--grid"), none.getMessage());
+	}
+
+	@Test
 	void distillationLossAndGradient() {
 		try (NDManager m = manager()) {
 			NDArray decoded = m.create(new float[] { 1, 2, 3, 4, 0, -1 }, new Shape(2, 3)), target = m.create(new float[] { 1, 0, 3, 2, 0, 1 }, new Shape(2, 3));
