@@ -224,6 +224,7 @@ public final class Main {
 		String threshold = a.optional("threshold", null); // absent: the model's default; NaN is refused, not taken for absent
 		ScoreRequest.Builder b = ScoreRequest.builder(outDir).minArea(a.integer("min-area", io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA)).tile(a.integer("tile", ScoreRequest.DEFAULT_TILE));
 		if (threshold != null) b.threshold(a.number("threshold", 0));
+		b.check(CHECK); // before the inputs are resolved
 		Shard shard = shard(a.optional("shard", null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(input);

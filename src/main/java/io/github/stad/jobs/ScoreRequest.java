@@ -50,11 +50,17 @@ public record ScoreRequest(List<ImageEntry> inputs, Path outDir, double threshol
 		public Builder guard(OutputGuard g) { guard = g; return this; }
 		public Builder shard(Shard s) { shard = s; return this; }
 
-		/** The request, after each value is checked against its limit, named as {@code check} spells it. */
-		public ScoreRequest build(ArgumentChecks check) {
+		/** Checks each value given so far against its limit, named as {@code check} spells it: front ends call it before resolving the inputs. */
+		public Builder check(ArgumentChecks check) {
 			if (threshold != null) check.finite("threshold", threshold);
 			check.count("min-area", minArea, 1, Integer.MAX_VALUE);
 			check.tile("tile", tileSize);
+			return this;
+		}
+
+		/** The request, after {@link #check} and a check that there are inputs. */
+		public ScoreRequest build(ArgumentChecks check) {
+			check(check);
 			if (inputs.isEmpty()) throw new IllegalArgumentException("No images to score");
 			return new ScoreRequest(inputs, outDir, threshold == null ? Double.NaN : threshold, minArea, tileSize, guard, shard);
 		}
