@@ -140,7 +140,7 @@ public final class BatchDetectJob {
 	}
 
 	/** The three per-image outputs. */
-	public static void writeOutputs(FloatImage image, AnomalyModel.Result result, List<Regions.Region> regions, double threshold, Path folder, String stem) throws IOException {
+	private static void writeOutputs(FloatImage image, AnomalyModel.Result result, List<Regions.Region> regions, double threshold, Path folder, String stem) throws IOException {
 		try {
 			Files.createDirectories(folder);
 			MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));
