@@ -6,7 +6,7 @@ import ai.djl.nn.Activation;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.TeacherFile;
 import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.CropPairSampler;
 import io.github.stad.engine.teacher.DenseObjective;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import io.github.stad.engine.teacher.DenseObjective;
 import io.github.stad.engine.teacher.DenseTeacherTrainingTest;
 import io.github.stad.engine.teacher.TeacherSettings;

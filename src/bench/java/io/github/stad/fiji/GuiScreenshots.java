@@ -64,7 +64,8 @@ public final class GuiScreenshots {
 
 			// Triage table
 			List<ImageEntry> inputs = ImageSets.fromFolder(batchIn);
-			List<ResultRows.ImageRow> rows = BatchDetectJob.run(m, inputs, work.resolve("triage"), new BatchDetectJob.Options(m.thresholdForFpr(0.02), 10, 256), Progress.NONE);
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(m, io.github.stad.jobs.ScoreRequest.builder(work.resolve("triage")).inputs(inputs).threshold(m.thresholdForFpr(0.02))
+					.build(io.github.stad.jobs.ArgumentChecks.CLI), Progress.NONE);
 			ResultTables.of(ResultRows.SCORES, rows).show(BatchDetectCommand.TABLE);
 			java.awt.Frame table = ij.WindowManager.getFrame(BatchDetectCommand.TABLE);
 			table.setBounds(0, 120, 760, 260);

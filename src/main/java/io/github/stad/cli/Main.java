@@ -10,7 +10,6 @@ import io.github.stad.engine.net.Djl;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.engine.training.ModelTrainer;
-import io.github.stad.engine.training.StudentSchedule;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
@@ -19,12 +18,14 @@ import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.RefineJob;
+import io.github.stad.jobs.RefineRequest;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.ScoreShards;
+import io.github.stad.jobs.ScoreRequest;
 import io.github.stad.jobs.Shard;
 import io.github.stad.jobs.TeacherRequest;
-import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
+import io.github.stad.jobs.TrainRequest;
 import io.github.stad.jobs.TrainTeacherJob;
 
 import java.io.IOException;
@@ -155,52 +156,39 @@ public final class Main {
 	/** The settings that every front end checks the same way, named as on this command line. */
 	private static final ArgumentChecks CHECK = ArgumentChecks.CLI;
 
-	private static TrainingSettings trainingSettings(Args a) {
-		TrainingSettings d = TrainingSettings.defaults();
+	/** The flags of `stad train` as a request, checked (but the sets not yet resolved). */
+	private static TrainRequest trainRequest(Args a, String normal, String validation) {
 		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
 		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
-		int epochCount = epochs == null ? 0 : a.integer("epochs", 0);
-		double budget = minutes == null ? d.budget().minutes() : a.number("time-budget", 0);
-		if (epochs != null) CHECK.count("epochs", epochCount, 1, Integer.MAX_VALUE); // "--epochs 0" is an error, not "use the time budget"
-		// Not given means each patch size's default; given, they must be real sizes: "--crop 0" is an error, not "the default".
-		int crop = a.optional("crop", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("crop", a.integer("crop", 0), 1, StudentSchedule.MAX_CROP);
-		int batch = a.optional("batch", null) == null ? StudentSchedule.PER_PATCH_SIZE : CHECK.count("batch", a.integer("batch", 0), 1, ArgumentChecks.MAX_BATCH);
-		CHECK.training(a.integers("patch-sizes", d.patchSizes()), a.integer("students", d.students()), epochCount, budget,
-				crop, batch, a.number("learning-rate", d.schedule().optimiser().learningRate()),
-				a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()), a.number("fpr", d.thresholdFpr()));
-		CHECK.tile("tile", a.integer("tile", d.compute().tileSize()));
-		TrainingSettings.Builder b = TrainingSettings.builder().patchSizes(a.integers("patch-sizes", d.patchSizes())).students(a.integer("students", d.students()))
-				.seed(a.integer("seed", (int) d.seed()))
-				.crop(crop, batch)
-				.learningRate((float) a.number("learning-rate", d.schedule().optimiser().learningRate()))
+		TrainingSettings d = TrainingSettings.defaults();
+		TrainRequest.Builder b = TrainRequest.builder(a.path("out")).data(normal, validation).patchSizes(a.integers("patch-sizes", d.patchSizes()))
+				.students(a.integer("students", d.students())).seed(a.integer("seed", (int) d.seed()))
+				.learningRate(a.number("learning-rate", d.schedule().optimiser().learningRate()))
 				.networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
-				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tileSize(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"))
-				.processingScale(CHECK.scale("scale", a.number("scale", d.processingScale()))).maps(mapMode(a, d.maps()))
-				.teacherAdaptationShare(CHECK.adaptationShare("adapt-teacher", a.number("adapt-teacher", d.teacherAdaptation().budgetShare())))
-				.teacherAdaptationSteps(CHECK.count("adapt-teacher-steps", a.integer("adapt-teacher-steps", d.teacherAdaptation().steps()), 0, 1_000_000));
-		if (epochCount > 0) b.epochs(epochCount);
-		else b.timeBudget(budget);
-		TrainingSettings s = b.build();
-		CHECK.trainingMemory(s);
-		return s;
+				.thresholdFpr(a.number("fpr", d.thresholdFpr())).tile(a.integer("tile", d.compute().tileSize())).useGpu(!a.flag("cpu"))
+				.processingScale(a.number("scale", d.processingScale())).teacherAdaptationShare(a.number("adapt-teacher", d.teacherAdaptation().budgetShare()))
+				.teacherAdaptationSteps(a.integer("adapt-teacher-steps", d.teacherAdaptation().steps())).maps(mapMode(a, d.maps()));
+		if (epochs != null) b.epochs(a.integer("epochs", 0));
+		if (minutes != null) b.timeBudget(a.number("time-budget", 0));
+		// Not given means each patch size's default; given, they must be real sizes: "--crop 0" is an error, not "the default".
+		if (a.optional("crop", null) != null) b.crop(a.integer("crop", 0));
+		if (a.optional("batch", null) != null) b.batch(a.integer("batch", 0));
+		List<Path> teacherFiles = a.paths("teacher");
+		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(normal).readsSet(validation);
+		for (Path t : teacherFiles) guard.reads(t, "a teacher file this command reads (--teacher)");
+		return b.teachers(teacherFiles, !a.flag("random-teacher")).guard(guard).build(CHECK);
 	}
 
 	private static void train(Args a, Progress progress, PrintStream out) throws IOException {
 		String normal = a.required("normal"), validation = a.required("validation");
-		Path model = a.path("out");
-		TrainingSettings settings = trainingSettings(a);
-		List<Path> teacherFiles = a.paths("teacher");
-		boolean randomTeacher = a.flag("random-teacher");
-		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(normal).readsSet(validation);
-		for (Path t : teacherFiles) guard.reads(t, "a teacher file this command reads (--teacher)");
+		TrainRequest request = trainRequest(a, normal, validation);
 		a.rejectUnknown();
 		List<ImageEntry> normalSet = ImageSets.resolve(normal), validationSet = ImageSets.resolve(validation);
-		TrainJob.checkOutput(normalSet, validationSet, model, settings, guard); // before the teachers or any image are read
+		TrainJob.checkOutput(request, normalSet, validationSet); // before the teachers or any image are read
 		out.println("Training on " + normalSet.size() + " normal image(s), validating on " + validationSet.size() + "; " + Djl.describe());
-		try (ModelTrainer.Outcome outcome = TrainJob.run(normalSet, normal, validationSet, validation, model, settings,
-				Teachers.fromFiles(teacherFiles, !randomTeacher), guard, progress)) {
+		try (ModelTrainer.Outcome outcome = TrainJob.run(request, normalSet, validationSet, progress)) {
 			AnomalyModel m = outcome.model();
-			out.println("Model: " + model + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + ")");
+			out.println("Model: " + request.out() + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + ")");
 			for (var e : outcome.losses().entrySet()) {
 				float[] l = e.getValue();
 				out.printf("  %s: loss %.4f -> %.4f over %d steps%n", e.getKey(), l[0], l[l.length - 1], l.length);
@@ -210,25 +198,22 @@ public final class Main {
 		}
 	}
 
-	/** Minutes a refinement takes by default: it continues trained students, so a few minutes do. */
-	static final double REFINE_MINUTES = 5;
-
 	private static void refine(Args a, Progress progress, PrintStream out) throws IOException {
 		Path modelFile = a.path("model"), refined = a.path("out");
 		String more = a.required("normal"), training = a.optional("training", null), validation = a.optional("validation", null);
 		String epochs = a.optional("epochs", null), minutes = a.optional("time-budget", null);
 		if (epochs != null && minutes != null) throw new Args.UsageException("give either --epochs or --time-budget, not both");
-		TrainingSettings.Builder b = TrainingSettings.builder().seed(a.integer("seed", 1)).tileSize(CHECK.tile("tile", a.integer("tile", 256))).useGpu(!a.flag("cpu"));
-		if (epochs != null) b.epochs(CHECK.count("epochs", a.integer("epochs", 0), 1, 1_000_000));
-		else b.timeBudget(CHECK.positive("time-budget", a.number("time-budget", REFINE_MINUTES)));
-		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(more);
+		RefineRequest.Builder b = RefineRequest.builder(modelFile, refined).seed(a.integer("seed", 1)).tile(a.integer("tile", ScoreRequest.DEFAULT_TILE)).useGpu(!a.flag("cpu"));
+		if (epochs != null) b.epochs(a.integer("epochs", 0));
+		else b.timeBudget(a.number("time-budget", RefineRequest.DEFAULT_MINUTES));
+		RefineRequest request = b.guard(OutputGuard.cli(a.flag("overwrite")).readsSet(more)).build(CHECK);
 		a.rejectUnknown();
 		RefineJob.Sets sets = RefineJob.sets(modelFile, training, validation, CHECK);
 		List<ImageEntry> added = ImageSets.resolve(more);
-		RefineJob.checkOutput(modelFile, added, sets, refined, guard); // before any image is read
+		RefineJob.checkOutput(request, sets, added); // before any image is read
 		out.println("Refining " + modelFile + " with " + added.size() + " added image(s) on " + (sets.training().size() + added.size()) + " training image(s), validating on "
 				+ sets.validation().size() + "; " + Djl.describe());
-		try (AnomalyModel m = RefineJob.run(modelFile, added, more, sets, refined, b.build(), guard, progress)) {
+		try (AnomalyModel m = RefineJob.run(request, sets, added, more, progress)) {
 			out.println("Refined model: " + refined + " (threshold " + String.format("%.3f", m.threshold()) + ": " + m.calibration().describeThreshold() + "); " + modelFile + " is unchanged");
 		}
 	}
@@ -238,18 +223,20 @@ public final class Main {
 		String input = a.required("input");
 		Path outDir = a.path("out");
 		String threshold = a.optional("threshold", null); // absent: the model's default; NaN is refused, not taken for absent
-		BatchDetectJob.Options o = new BatchDetectJob.Options(threshold == null ? Double.NaN : CHECK.finite("threshold", a.number("threshold", 0)),
-				CHECK.count("min-area", a.integer("min-area", io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA), 1, Integer.MAX_VALUE), CHECK.tile("tile", a.integer("tile", 256)),
-				mapMode(a, null));
+		ScoreRequest.Builder b = ScoreRequest.builder(outDir).minArea(a.integer("min-area", io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA)).tile(a.integer("tile", ScoreRequest.DEFAULT_TILE))
+				.maps(mapMode(a, null));
+		if (threshold != null) b.threshold(a.number("threshold", 0));
+		b.check(CHECK); // before the inputs are resolved
 		Shard shard = shard(a.optional("shard", null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).reads(modelFile, "the model file this command reads (--model)").readsSet(input);
 		a.rejectUnknown();
 		List<ImageEntry> inputs = ImageSets.resolve(input);
-		BatchDetectJob.checkOutputs(inputs, outDir, o, guard, shard);
+		ScoreRequest request = b.inputs(inputs).guard(guard).shard(shard).build(CHECK);
+		BatchDetectJob.checkOutputs(request);
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
 			if (!shard.isAll()) out.println("Shard " + shard + ": " + shard.size(inputs.size()) + " of " + inputs.size() + " image(s); " + Djl.describe() + ", " + Djl.cpuThreads());
-			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, outDir, o, guard, shard, progress);
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, request, progress);
 			long flagged = rows.stream().filter(ResultRows.ImageRow::flagged).count();
 			long failed = rows.stream().filter(ResultRows.ImageRow::failed).count();
 			List<ResultRows.ImageRow> lost = rows.stream().filter(ResultRows.ImageRow::outputLost).toList();

@@ -10,7 +10,9 @@ import io.github.stad.io.ImageEntry;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
+import io.github.stad.jobs.ScoreRequest;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.ResultRows;
 import io.github.stad.jobs.Shard;
@@ -146,11 +148,11 @@ public class BatchDetectCommand extends SegmentingCommand {
 		List<ImageEntry> inputs = ImageSets.fromFolder(input_folder.toPath());
 		Shard part = Shard.parse(shard);
 		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
-		BatchDetectJob.checkOutputs(inputs, output_folder.toPath(), new BatchDetectJob.Options(Double.NaN, min_region_size, tile_size, mapMode(map_mode)), guard, part); // before the model loads
+		ScoreRequest request = ScoreRequest.builder(output_folder.toPath()).inputs(inputs).minArea(min_region_size).tile(tile_size).guard(guard).shard(part)
+				.maps(mapMode(map_mode)).build(ArgumentChecks.FIJI);
+		BatchDetectJob.checkOutputs(request); // before the model loads
 		try (AnomalyModel model = openModel()) {
-			double threshold = threshold(choice, model);
-			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, inputs, output_folder.toPath(),
-					new BatchDetectJob.Options(threshold, min_region_size, tile_size, mapMode(map_mode)), guard, part, progress()); // sorted by image score, failures last
+			List<ResultRows.ImageRow> rows = BatchDetectJob.run(model, request.withThreshold(threshold(choice, model)), progress()); // sorted by image score, failures last
 			scores_table = ResultTables.of(ResultRows.SCORES, rows);
 			for (ResultRows.ImageRow r : rows) {
 				if (r.failed()) {

@@ -2,6 +2,7 @@ package io.github.stad.fiji;
 
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.MapMode;
+import io.github.stad.jobs.ArgumentChecks;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
@@ -20,7 +21,7 @@ public abstract class ModelCommand extends StadCommand {
 	@Parameter(label = "Use GPU", persist = false, description = "Use a CUDA GPU if DJL finds one; otherwise the CPU is used and the log says so.")
 	protected boolean use_gpu;
 
-	@Parameter(label = "Tile size", min = "32", persist = false, description = "Large images are processed in tiles of this size to save memory.")
+	@Parameter(label = "Tile size", min = "" + ArgumentChecks.MIN_TILE, persist = false, description = "Large images are processed in tiles of this size to save memory.")
 	protected int tile_size = 256;
 
 	/** The map_mode choice that scores as the model was trained. */
@@ -38,7 +39,7 @@ public abstract class ModelCommand extends StadCommand {
 
 	/** The model of {@code model_file}, on the GPU when asked for and found. */
 	protected AnomalyModel openModel() throws IOException {
-		if (tile_size < 32) throw new IllegalArgumentException("The tile size must be at least 32 pixels (tile_size), got " + tile_size);
+		ArgumentChecks.FIJI.tile("tile", tile_size); // the rule of every front end and job
 		return loadModel(model_file, use_gpu);
 	}
 }

@@ -4,13 +4,13 @@ import ij.ImagePlus;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.RefineJob;
+import io.github.stad.jobs.RefineRequest;
 import io.github.stad.jobs.TrainJob;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -43,7 +43,7 @@ public class RefineModelCommand extends ModelCommand {
 	private File validation_folder;
 
 	@Parameter(label = "Time budget (minutes)", min = "0", persist = false, description = "How long refining may take. Used when epochs is 0.")
-	private double time_budget = 5;
+	private double time_budget = io.github.stad.jobs.RefineRequest.DEFAULT_MINUTES;
 
 	@Parameter(label = "Epochs (0 = use the time budget)", min = "0", persist = false, description = "A fixed number of passes over the training images instead of the time budget.")
 	private int epochs = 0;
@@ -69,13 +69,14 @@ public class RefineModelCommand extends ModelCommand {
 	protected void execute() throws Exception {
 		if (!given(model_file)) throw new IllegalArgumentException("Choose the model to refine (model_file), made by Train Model…");
 		if (!given(refined_model_file)) throw new IllegalArgumentException("Choose where to save the refined model (refined_model_file)");
-		TrainingSettings.Builder b = TrainingSettings.builder().seed(seed).useGpu(use_gpu).tileSize(ArgumentChecks.FIJI.tile("tile", tile_size));
+		RefineRequest.Builder b = RefineRequest.builder(model_file.toPath(), refined_model_file.toPath()).seed(seed).useGpu(use_gpu).tile(tile_size)
+				.guard(OutputGuard.fiji(overwrite));
 		if (epochs > 0) b.epochs(epochs);
-		else b.timeBudget(ArgumentChecks.FIJI.positive("time-budget", time_budget));
+		else b.timeBudget(time_budget);
+		RefineRequest request = b.build(ArgumentChecks.FIJI);
 		RefineJob.Sets sets = RefineJob.sets(model_file.toPath(), path(training_folder), path(validation_folder), ArgumentChecks.FIJI);
-		OutputGuard guard = OutputGuard.fiji(overwrite);
 		List<ImageEntry> addedSet = given(normal_folder) ? ImageSets.fromFolder(normal_folder.toPath()) : List.of();
-		RefineJob.checkOutput(model_file.toPath(), addedSet, sets, refined_model_file.toPath(), guard); // before any image is read
+		RefineJob.checkOutput(request, sets, addedSet); // before any image is read
 		var progress = progress();
 		List<FloatImage> added;
 		String addedName;
@@ -91,7 +92,7 @@ public class RefineModelCommand extends ModelCommand {
 		}
 		log.info(title() + ": adding " + added.size() + " image(s) to the " + sets.training().size() + " training image(s), validating on " + sets.validation().size());
 		status.showStatus("Refining… (press Esc to cancel)");
-		try (AnomalyModel refined = RefineJob.refine(model_file.toPath(), added, addedName, sets, refined_model_file.toPath(), b.build(), guard, progress)) {
+		try (AnomalyModel refined = RefineJob.refine(request, sets, added, addedName, progress)) {
 			threshold = refined.threshold();
 			log.info(title() + ": refined model saved to " + refined_model_file + " (default threshold " + String.format("%.3f", threshold) + ": "
 					+ refined.calibration().describeThreshold() + "); " + model_file.getName() + " is unchanged");

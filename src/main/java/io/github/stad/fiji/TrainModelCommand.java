@@ -11,8 +11,8 @@ import io.github.stad.io.ImagePlusPlanes;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.OutputGuard;
-import io.github.stad.jobs.Teachers;
 import io.github.stad.jobs.TrainJob;
+import io.github.stad.jobs.TrainRequest;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -115,25 +115,13 @@ public class TrainModelCommand extends StadCommand {
 	@Override
 	protected void execute() throws Exception {
 		if (!given(model_file)) throw new IllegalArgumentException("Choose where to save the model (model_file)");
-		TrainingSettings d = TrainingSettings.defaults();
-		ArgumentChecks.FIJI.training(parseSizes(patch_sizes), students, epochs, time_budget, d.schedule().cropSize(), d.schedule().batchSize(),
-				d.schedule().optimiser().learningRate(), network_width, descriptor_size, threshold_fpr);
-		TrainingSettings.Builder builder = TrainingSettings.builder().patchSizes(parseSizes(patch_sizes)).students(students)
-				.seed(seed).networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu)
-				.processingScale(ArgumentChecks.FIJI.scale("scale", processing_scale)).maps(trainingMapMode())
-				.teacherAdaptationShare(ArgumentChecks.FIJI.adaptationShare("adapt-teacher", teacher_adaptation));
-		if (epochs > 0) builder.epochs(epochs);
-		else builder.timeBudget(time_budget);
-		TrainingSettings settings = builder.build();
-		ArgumentChecks.FIJI.trainingMemory(settings);
+		TrainRequest request = request();
 		var progress = progress();
 		// Every input resolved and the model file checked before any image is read.
 		var normalSet = given(normal_folder) ? ImageSets.fromFolder(normal_folder.toPath()) : null;
 		var validationSet = given(validation_folder) ? ImageSets.fromFolder(validation_folder.toPath()) : null;
-		OutputGuard guard = OutputGuard.fiji(overwrite);
-		List<Path> teachers = new ArrayList<>();
-		for (String t : teacher_files == null ? new String[0] : teacher_files.split(",")) if (!t.isBlank()) teachers.add(Path.of(t.trim()));
-		for (Path t : teachers) guard.reads(t, "a teacher file this command reads (teacher_files)");
+		OutputGuard guard = request.guard();
+		for (Path t : request.teacherFiles()) guard.reads(t, "a teacher file this command reads (teacher_files)");
 		if (normalSet != null) guard.readsImages(normalSet);
 		if (validationSet != null) guard.readsImages(validationSet);
 		if (normalSet != null) guard.checkFileAndFolder(model_file.toPath()); // the active image is in memory already: TrainJob checks before training
@@ -164,14 +152,25 @@ public class TrainModelCommand extends StadCommand {
 		String rule;
 		status.showStatus("Training… (press Esc to cancel)");
 		try (LossPlot plot = LossPlot.openIfInteractive("Training loss: " + model_file.getName())) {
-			try (ModelTrainer.Outcome outcome = TrainJob.train(normal, normalName, validation, validationName, model_file.toPath(), settings,
-					Teachers.fromFiles(teachers, !random_teacher), guard, plot == null ? progress : plot.wrap(progress))) {
+			try (ModelTrainer.Outcome outcome = TrainJob.train(request.withData(normalName, validationName), normal, validation, plot == null ? progress : plot.wrap(progress))) {
 				threshold = outcome.model().threshold();
 				rule = outcome.model().calibration().describeThreshold();
 			}
 		}
 		log.info(title() + ": model saved to " + model_file + " (default threshold " + String.format("%.3f", threshold) + ": " + rule + ")");
 		status.showStatus("Model saved: " + model_file.getName());
+	}
+
+	/** The dialog's values as a request, checked with Fiji's names before any image is read. */
+	private TrainRequest request() {
+		List<Path> teachers = new ArrayList<>();
+		for (String t : teacher_files == null ? new String[0] : teacher_files.split(",")) if (!t.isBlank()) teachers.add(Path.of(t.trim()));
+		TrainRequest.Builder b = TrainRequest.builder(model_file.toPath()).patchSizes(parseSizes(patch_sizes)).students(students).seed(seed)
+				.networkSize(network_width, descriptor_size).thresholdFpr(threshold_fpr).useGpu(use_gpu).processingScale(processing_scale)
+				.teacherAdaptationShare(teacher_adaptation).maps(trainingMapMode()).teachers(teachers, !random_teacher).guard(OutputGuard.fiji(overwrite));
+		if (epochs != 0) b.epochs(epochs);
+		else b.timeBudget(time_budget);
+		return b.build(ArgumentChecks.FIJI);
 	}
 
 	static int[] parseSizes(String text) {

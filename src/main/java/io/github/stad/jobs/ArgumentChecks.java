@@ -1,6 +1,5 @@
 package io.github.stad.jobs;
 
-import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.Memory;
 import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.net.Architecture;
@@ -112,21 +111,6 @@ public final class ArgumentChecks {
 
 	public int tile(String key, int value) {
 		return count(key, value, MIN_TILE, MAX_TILE);
-	}
-
-	/** Every setting of a training, each against its own limit. */
-	/** @param epochs the epochs asked for, or 0 when the time budget {@code minutes} is to be used */
-	public void training(int[] patchSizes, int students, int epochs, double minutes, int crop, int batch, double learningRate, int width, int descriptorDim, double fpr) {
-		patchSizes("patch-sizes", patchSizes);
-		count("students", students, 1, ModelBundle.MAX_STUDENTS);
-		if (epochs != 0) count("epochs", epochs, 1, Integer.MAX_VALUE);
-		else positive("time-budget", minutes);
-		if (crop != StudentSchedule.PER_PATCH_SIZE) count("crop", crop, 1, StudentSchedule.MAX_CROP);
-		if (batch != StudentSchedule.PER_PATCH_SIZE) count("batch", batch, 1, MAX_BATCH);
-		positive("learning-rate", learningRate);
-		count("width", width, 1, Architecture.MAX_SIZE);
-		count("descriptor-dim", descriptorDim, 1, Architecture.MAX_SIZE);
-		if (fpr != Calibration.IMAGE_LEVEL) rate("fpr", fpr, false);
 	}
 
 	private static Object perPatchSize(int value) { return value == StudentSchedule.PER_PATCH_SIZE ? "default" : value; }

@@ -32,16 +32,6 @@ import java.util.Map;
 public final class BatchDetectJob {
 
 	/**
-	 * @param threshold segmentation threshold; NaN means the model's default
-	 * @param maps how the maps are computed; null: as the model was calibrated
-	 */
-	public record Options(double threshold, int minArea, int tileSize, MapMode maps) {
-		public Options(double threshold, int minArea, int tileSize) { this(threshold, minArea, tileSize, null); }
-
-		public static Options defaults() { return new Options(Double.NaN, 10, 256); }
-	}
-
-	/**
 	 * The map mode to score with: the one asked for, else the model's; scoring in a mode the model was not
 	 * calibrated in is allowed (to compare) with a line saying that its threshold was set on the other maps.
 	 */
@@ -57,34 +47,19 @@ public final class BatchDetectJob {
 
 	private BatchDetectJob() {}
 
-	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, Progress progress) throws IOException {
-		return run(model, inputs, outDir, options, OutputGuard.noOverwrite(), Shard.ALL, progress);
-	}
-
-	/** All of the inputs into scores.csv. */
-	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Progress progress)
-			throws IOException {
-		return run(model, inputs, outDir, options, guard, Shard.ALL, progress);
-	}
-
-	/** {@link #checkOutputs(List, Path, Options, OutputGuard, Shard)} for all of the inputs. */
-	public static void checkOutputs(List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard) {
-		checkOutputs(inputs, outDir, options, guard, Shard.ALL);
-	}
-
 	/**
-	 * Everything that can be checked before the model is loaded or an image read: the options, the
-	 * output folder, and every output file of the shard's images against the inputs, existing files
-	 * and each other. Front ends call it first; {@link #run} calls it again (idempotent for one guard).
+	 * Everything that can be checked before the model is loaded or an image read (the values were checked
+	 * when the request was built): the output folder, and every output file of the shard's images against
+	 * the inputs, existing files and each other. Front ends call it first; {@link #run} calls it again
+	 * (idempotent for one guard).
 	 */
-	public static void checkOutputs(List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Shard shard) {
-		if (inputs.isEmpty()) throw new IllegalArgumentException("No images to score");
-		if (options.tileSize() < ArgumentChecks.MIN_TILE) throw new IllegalArgumentException("The tile size must be at least " + ArgumentChecks.MIN_TILE + " pixels, got " + options.tileSize());
-		if (options.minArea() < 1) throw new IllegalArgumentException("The minimum region size must be at least 1 pixel, got " + options.minArea());
-		if (Double.isInfinite(options.threshold())) throw new IllegalArgumentException("Give a finite threshold, got " + options.threshold());
-		guard.readsImages(inputs);
+	public static void checkOutputs(ScoreRequest request) {
+		OutputGuard guard = request.guard();
+		Path outDir = request.outDir();
+		Shard shard = request.shard();
+		guard.readsImages(request.inputs());
 		guard.checkFolder(outDir);
-		for (ImageEntry e : mine(inputs, shard)) {
+		for (ImageEntry e : mine(request.inputs(), shard)) {
 			for (String suffix : SUFFIXES) guard.checkFile(outputFolder(outDir, e).resolve(e.stem() + suffix), label(e));
 		}
 		if (shard.isAll()) {
@@ -107,23 +82,24 @@ public final class BatchDetectJob {
 	 * {@link ScoreShards#merge}) is written also when the run is cancelled, with the images done so far.
 	 * Rerunning a shard with overwrite replaces only its own files.
 	 */
-	public static List<ResultRows.ImageRow> run(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Options options, OutputGuard guard, Shard shard,
-			Progress progress) throws IOException {
-		checkOutputs(inputs, outDir, options, guard, shard);
-		Files.createDirectories(outDir);
-		Path csv = shard.isAll() ? outDir.resolve("scores.csv") : ScoreShards.csvFile(outDir, shard);
+	public static List<ResultRows.ImageRow> run(AnomalyModel model, ScoreRequest request, Progress progress) throws IOException {
+		checkOutputs(request);
+		Files.createDirectories(request.outDir());
+		Path csv = request.shard().isAll() ? request.outDir().resolve("scores.csv") : ScoreShards.csvFile(request.outDir(), request.shard());
 		// the table's lock stands for the run's outputs: a second run into this folder (or of this shard) is refused
 		try (OutputLock lock = OutputLock.acquire(csv, "the results in", progress::log)) {
-			checkOutputs(inputs, outDir, options, guard, shard); // again under the lock: a run that finished meanwhile left files
-			return scoreAll(model, inputs, outDir, csv, options, shard, progress);
+			checkOutputs(request); // again under the lock: a run that finished meanwhile left files
+			return scoreAll(model, request, csv, progress);
 		}
 	}
 
-	private static List<ResultRows.ImageRow> scoreAll(AnomalyModel model, List<ImageEntry> inputs, Path outDir, Path csv, Options options, Shard shard,
-			Progress outer) throws IOException {
+	private static List<ResultRows.ImageRow> scoreAll(AnomalyModel model, ScoreRequest request, Path csv, Progress outer) throws IOException {
 		TimeLeft progress = new TimeLeft(outer, System::nanoTime);
-		double threshold = Double.isNaN(options.threshold()) ? model.threshold() : options.threshold();
-		MapMode mode = mapMode(model, options.maps(), progress);
+		List<ImageEntry> inputs = request.inputs();
+		Path outDir = request.outDir();
+		Shard shard = request.shard();
+		double threshold = Double.isNaN(request.threshold()) ? model.threshold() : request.threshold();
+		MapMode mode = mapMode(model, request.maps(), progress);
 		List<Integer> positions = shard.isAll() ? null : shard.select(inputs);
 		List<ImageEntry> mine = mine(inputs, shard);
 		if (positions != null) ScoreShards.startShard(outDir, shard);
@@ -136,8 +112,8 @@ public final class BatchDetectJob {
 				progress.checkCancelled();
 				progress.update("Scoring " + label + " (" + (i + 1) + "/" + mine.size() + ")", (double) i / mine.size());
 				FloatImage image = ImageReader.read(entry.image());
-				AnomalyModel.Result result = model.score(image, options.tileSize(), mode, progress.range((double) i / mine.size(), (i + 1.0) / mine.size()));
-				List<Regions.Region> regions = Regions.find(result.score().channel(0), image.width(), image.height(), threshold, options.minArea());
+				AnomalyModel.Result result = model.score(image, request.tileSize(), mode, progress.range((double) i / mine.size(), (i + 1.0) / mine.size()));
+				List<Regions.Region> regions = Regions.find(result.score().channel(0), image.width(), image.height(), threshold, request.minArea());
 				writeOutputs(image, result, regions, threshold, outputFolder(outDir, entry), entry.stem());
 				rows.add(ResultRows.ImageRow.of(label, result.imageScore(), threshold, regions));
 				if (i == 0 && mine.size() > 1) progress.log(expectedTime(mine.size(), progress.elapsedSeconds(), image.width(), image.height()));
@@ -163,7 +139,7 @@ public final class BatchDetectJob {
 			// what makes two shards parts of one run: the same images, threshold and minimum region; the merge sorts
 			Map<String, String> settings = new LinkedHashMap<>();
 			settings.put("threshold", Double.toString(threshold));
-			settings.put("min_area", Integer.toString(options.minArea()));
+			settings.put("min_area", Integer.toString(request.minArea()));
 			if (mode != MapMode.EXACT) settings.put("maps", mode.key()); // absent: exact, as in shards of earlier versions
 			ScoreShards.writeShard(outDir, shard, inputs.size(), Shard.inputChecksum(inputs), settings, positions, rows);
 		}
@@ -191,7 +167,7 @@ public final class BatchDetectJob {
 	}
 
 	/** The three per-image outputs. */
-	public static void writeOutputs(FloatImage image, AnomalyModel.Result result, List<Regions.Region> regions, double threshold, Path folder, String stem) throws IOException {
+	private static void writeOutputs(FloatImage image, AnomalyModel.Result result, List<Regions.Region> regions, double threshold, Path folder, String stem) throws IOException {
 		try {
 			Files.createDirectories(folder);
 			MapWriters.writeFloatTiff(result.score().withName(stem + "_anomaly"), folder.resolve(stem + ".tif"));

@@ -60,37 +60,36 @@ public final class RefineJob {
 	}
 
 	/** Checks every output before any work, as training does: never the input model, never an existing file without overwrite. */
-	public static void checkOutput(Path modelFile, List<ImageEntry> added, Sets sets, Path out, OutputGuard guard) {
-		guard.reads(modelFile, "the model file this command refines").readsImages(added).readsImages(sets.training()).readsImages(sets.validation());
-		guard.checkFileAndFolder(out);
+	public static void checkOutput(RefineRequest request, Sets sets, List<ImageEntry> added) {
+		request.guard().reads(request.model(), "the model file this command refines").readsImages(added).readsImages(sets.training()).readsImages(sets.validation());
+		request.guard().checkFileAndFolder(request.out());
 	}
 
-	/** Reads the images and refines; the refined model (saved to {@code out}) is returned open. */
-	public static AnomalyModel run(Path modelFile, List<ImageEntry> added, String addedName, Sets sets, Path out, TrainingSettings settings,
-			OutputGuard guard, Progress progress) throws IOException {
-		checkOutput(modelFile, added, sets, out, guard);
+	/** Reads the images and refines; the refined model (saved to the request's file) is returned open. */
+	public static AnomalyModel run(RefineRequest request, Sets sets, List<ImageEntry> added, String addedName, Progress progress) throws IOException {
+		checkOutput(request, sets, added);
 		List<FloatImage> more = ImageLoading.readAll(added, "added normal", progress);
-		return refine(modelFile, more, addedName, sets, out, settings, guard, progress);
+		return refine(request, sets, more, addedName, progress);
 	}
 
 	/** As above with the added images in memory (Fiji's open image or stack). */
-	public static AnomalyModel refine(Path modelFile, List<FloatImage> added, String addedName, Sets sets, Path out, TrainingSettings settings,
-			OutputGuard guard, Progress progress) throws IOException {
+	public static AnomalyModel refine(RefineRequest request, Sets sets, List<FloatImage> added, String addedName, Progress progress) throws IOException {
 		if (added.isEmpty()) throw new IllegalArgumentException("No images to add: give the normal images the model should learn");
-		checkOutput(modelFile, List.of(), sets, out, guard);
+		checkOutput(request, sets, List.of());
+		Path out = request.out();
 		java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
 		try (io.github.stad.engine.files.OutputLock lock = io.github.stad.engine.files.OutputLock.acquire(out, "the model file", progress::log)) {
-			guard.checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
-			return refineAndSave(modelFile, added, addedName, sets, out, settings, progress);
+			request.guard().checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
+			return refineAndSave(request, sets, added, addedName, progress);
 		}
 	}
 
-	private static AnomalyModel refineAndSave(Path modelFile, List<FloatImage> added, String addedName, Sets sets, Path out, TrainingSettings settings,
-			Progress progress) throws IOException {
+	private static AnomalyModel refineAndSave(RefineRequest request, Sets sets, List<FloatImage> added, String addedName, Progress progress) throws IOException {
+		TrainingSettings settings = request.settings();
 		List<FloatImage> training = new ArrayList<>(ImageLoading.readAll(sets.training(), "training", progress));
 		training.addAll(added);
 		List<FloatImage> validation = ImageLoading.readAll(sets.validation(), "validation", progress);
-		AnomalyModel model = ModelBundle.load(modelFile, settings.compute().useGpu());
+		AnomalyModel model = ModelBundle.load(request.model(), settings.compute().useGpu());
 		AnomalyModel refined;
 		try {
 			refined = ModelRefiner.refine(model, training, validation, settings, provenance(added, addedName, sets), progress);
@@ -102,12 +101,12 @@ public final class RefineJob {
 			if (!Double.isFinite(refined.threshold())) {
 				throw new IllegalStateException("Refining diverged: the default threshold came out " + refined.threshold() + ", so no model was saved");
 			}
-			ModelBundle.save(refined, out);
+			ModelBundle.save(refined, request.out());
 		} catch (IOException | RuntimeException e) {
 			refined.close();
 			throw e;
 		}
-		progress.log("Refined model written to " + out + " (the input model is unchanged)");
+		progress.log("Refined model written to " + request.out() + " (the input model is unchanged)");
 		return refined;
 	}
 

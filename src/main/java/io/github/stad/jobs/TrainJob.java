@@ -22,71 +22,69 @@ public final class TrainJob {
 	private TrainJob() {}
 
 	/**
-	 * @param normalName and validationName describe the data for the provenance (folder or CSV)
-	 * @return the training outcome; the model is also saved to {@code out}, atomically, and only when training completed
+	 * Reads the image sets and trains.
+	 * @return the training outcome; the model is also saved to the request's file, atomically, and only when training completed
 	 */
-	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
-			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
-		return run(normal, normalName, validation, validationName, out, settings, teachers, OutputGuard.noOverwrite(), progress);
-	}
-
-	/** As above, with the front end's guard (which already knows the other files the run reads: CSV lists, teachers). */
-	public static ModelTrainer.Outcome run(List<ImageEntry> normal, String normalName, List<ImageEntry> validation, String validationName,
-			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
-		checkOutput(normal, validation, out, guard);
+	public static ModelTrainer.Outcome run(TrainRequest request, List<ImageEntry> normal, List<ImageEntry> validation, Progress progress) throws IOException {
+		checkFile(request, normal, validation);
 		warnAboutSharedImages(normal, validation, progress);
+		TeacherWeights.Source teachers = teachers(request); // a bad teacher file before any image is read
 		List<FloatImage> normalImages = ImageLoading.readAll(normal, "normal", progress);
 		List<FloatImage> validationImages = ImageLoading.readAll(validation, "validation", progress);
-		return train(normalImages, normalName, validationImages, validationName, out, settings, teachers, guard, progress);
+		return train(request, teachers, normalImages, validationImages, progress);
 	}
 
 	/** The model file against the images (and whatever else the guard was told is read), before any image is read. */
-	public static void checkOutput(List<ImageEntry> normal, List<ImageEntry> validation, Path out, OutputGuard guard) {
-		guard.readsImages(normal).readsImages(validation);
-		guard.checkFileAndFolder(out);
+	public static void checkFile(TrainRequest request, List<ImageEntry> normal, List<ImageEntry> validation) {
+		request.guard().readsImages(normal).readsImages(validation);
+		request.guard().checkFileAndFolder(request.out());
 	}
 
-	/** As above, and the disk must have room for a model of these settings. */
-	public static void checkOutput(List<ImageEntry> normal, List<ImageEntry> validation, Path out, TrainingSettings settings, OutputGuard guard) {
-		checkOutput(normal, validation, out, guard);
-		checkSpace(out, settings, 3, guard); // channels not known before the images are read: RGB is the larger
+	/** As {@link #checkFile}, and the disk must have room for a model of these settings. */
+	public static void checkOutput(TrainRequest request, List<ImageEntry> normal, List<ImageEntry> validation) {
+		checkFile(request, normal, validation);
+		checkSpace(request, 3); // channels not known before the images are read: RGB is the larger
 	}
 
-	private static void checkSpace(Path out, TrainingSettings settings, int channels, OutputGuard guard) {
-		guard.checkSpace(out, ModelBundle.estimatedBytes(settings.patchSizes(), settings.students(), settings.network(), channels), "a model of these settings");
+	private static void checkSpace(TrainRequest request, int channels) {
+		TrainingSettings settings = request.settings();
+		request.guard().checkSpace(request.out(), ModelBundle.estimatedBytes(settings.patchSizes(), settings.students(), settings.network(), channels), "a model of these settings");
 	}
 
-	/** Train from images already in memory (Fiji's open images). */
-	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
-			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
-		return train(normal, normalName, validation, validationName, out, settings, teachers, OutputGuard.noOverwrite(), progress);
+	/** Train from images already in memory (Fiji's open images, or sets read by {@link #run}). */
+	public static ModelTrainer.Outcome train(TrainRequest request, List<FloatImage> normal, List<FloatImage> validation, Progress progress) throws IOException {
+		return train(request, teachers(request), normal, validation, progress);
 	}
 
-	public static ModelTrainer.Outcome train(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
-			Path out, TrainingSettings settings, TeacherWeights.Source teachers, OutputGuard guard, Progress progress) throws IOException {
-		guard.checkFileAndFolder(out);
-		checkSpace(out, settings, normal.isEmpty() ? 3 : normal.get(0).channels(), guard); // before training, not after it
+	private static TeacherWeights.Source teachers(TrainRequest request) throws IOException {
+		return Teachers.fromFiles(request.teacherFiles(), request.shippedTeachers());
+	}
+
+	private static ModelTrainer.Outcome train(TrainRequest request, TeacherWeights.Source teachers, List<FloatImage> normal, List<FloatImage> validation,
+			Progress progress) throws IOException {
+		Path out = request.out();
+		request.guard().checkFileAndFolder(out);
+		checkSpace(request, normal.isEmpty() ? 3 : normal.get(0).channels()); // before training, not after it
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		try (OutputLock lock = OutputLock.acquire(out, "the model file", progress::log)) {
-			guard.checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
-			return trainAndSave(normal, normalName, validation, validationName, out, settings, teachers, progress);
+			request.guard().checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
+			return trainAndSave(request, teachers, normal, validation, progress);
 		}
 	}
 
-	private static ModelTrainer.Outcome trainAndSave(List<FloatImage> normal, String normalName, List<FloatImage> validation, String validationName,
-			Path out, TrainingSettings settings, TeacherWeights.Source teachers, Progress progress) throws IOException {
+	private static ModelTrainer.Outcome trainAndSave(TrainRequest request, TeacherWeights.Source teachers, List<FloatImage> normal, List<FloatImage> validation, Progress progress) throws IOException {
 		warnAboutConstantImages(validation, progress);
 		Map<String, String> provenance = new LinkedHashMap<>();
-		provenance.put("normalData", normalName);
-		provenance.put("validationData", validationName);
-		ModelTrainer.Outcome outcome = ModelTrainer.train(normal, validation, settings, teachers, provenance, progress);
+		provenance.put("normalData", request.normalName());
+		provenance.put("validationData", request.validationName());
+		ModelTrainer.Outcome outcome = ModelTrainer.train(normal, validation, request.settings(), teachers, provenance, progress);
 		if (!Double.isFinite(outcome.model().threshold())) {
 			outcome.close();
 			throw new IllegalStateException("Training diverged: the default threshold came out " + outcome.model().threshold()
 					+ ", so no model was saved; try a smaller learning rate, or check the images for extreme values");
 		}
-		ModelBundle.save(outcome.model(), out);
-		progress.log("Model written to " + out);
+		ModelBundle.save(outcome.model(), request.out());
+		progress.log("Model written to " + request.out());
 		return outcome;
 	}
 

@@ -416,6 +416,7 @@ class BadInputMatrixTest {
 	@Test
 	void aZeroTileIsRefusedWithTheFlagName() throws IOException {
 		stad(2, List.of("--tile 0", "between 16 and"), score(good, root.resolve("tile-out"), "--tile", "0"));
+		stad(2, List.of("--tile 0", "between 16 and"), score(Path.of("/no/such/input"), root.resolve("tile-out"), "--tile", "0")); // before the inputs are read
 	}
 
 	/** The tiny model with one field of model.json replaced. */

@@ -331,8 +331,8 @@ class CommandsTest {
 		List<io.github.stad.io.ImageEntry> inputs = io.github.stad.io.ImageSets.fromFolder(in);
 		List<io.github.stad.jobs.ResultRows.ImageRow> rows;
 		try (var mdl = ModelBundle.load(model, false)) {
-			rows = io.github.stad.jobs.BatchDetectJob.run(mdl, inputs, out, new io.github.stad.jobs.BatchDetectJob.Options(mdl.threshold() - 1, 1, 256),
-					io.github.stad.engine.Progress.NONE);
+			rows = io.github.stad.jobs.BatchDetectJob.run(mdl, io.github.stad.jobs.ScoreRequest.builder(out).inputs(inputs).threshold(mdl.threshold() - 1).minArea(1)
+					.build(io.github.stad.jobs.ArgumentChecks.CLI), io.github.stad.engine.Progress.NONE);
 		}
 		BatchTriage triage = new BatchTriage(rows, inputs, out);
 		for (int row = 0; row < rows.size(); row++) {

@@ -63,7 +63,7 @@ class BatchReliabilityTest {
 			@Override public boolean isCancelled() { return scored.size() > 2; }
 		};
 		Progress.CancelledException e = assertThrows(Progress.CancelledException.class,
-				() -> BatchDetectJob.run(model, inputs, out, BatchDetectJob.Options.defaults(), OutputGuard.cli(false), cancelAfterTwo));
+				() -> BatchDetectJob.run(model, ScoreRequest.builder(out).inputs(inputs).guard(OutputGuard.cli(false)).build(ArgumentChecks.CLI), cancelAfterTwo));
 		assertTrue(e.getMessage().contains("scores.csv") && e.getMessage().contains("of " + inputs.size()), e.getMessage());
 		List<String> csv = Files.readAllLines(out.resolve("scores.csv"));
 		assertEquals("image,image_score,anomalous,regions,error,largest_region_px", csv.get(0));
@@ -80,7 +80,7 @@ class BatchReliabilityTest {
 			for (int r = 0; r < 2; r++) {
 				runs.add(pool.submit(() -> {
 					start.await();
-					return BatchDetectJob.run(model, inputs, out, BatchDetectJob.Options.defaults(), OutputGuard.cli(true), Progress.NONE);
+					return BatchDetectJob.run(model, ScoreRequest.builder(out).inputs(inputs).guard(OutputGuard.cli(true)).build(ArgumentChecks.CLI), Progress.NONE);
 				}));
 			}
 			start.countDown();
@@ -122,8 +122,15 @@ class BatchReliabilityTest {
 	}
 
 	@Test
-	void aZeroTileIsRefusedByTheJobItself() {
-		assertThrows(IllegalArgumentException.class, () -> BatchDetectJob.run(model, inputs, dir.resolve("t0"), new BatchDetectJob.Options(Double.NaN, 10, 0), Progress.NONE));
+	void aZeroTileIsRefusedByTheRequestNamedAsTheCallerSpellsItAndByTheModel() {
+		ScoreRequest.Builder zero = ScoreRequest.builder(dir.resolve("t0")).inputs(inputs).tile(0);
+		assertTrue(assertThrows(ArgumentChecks.BadValueException.class, () -> zero.build(ArgumentChecks.CLI)).getMessage().startsWith("--tile 0: must lie between 16 and"));
+		assertTrue(assertThrows(ArgumentChecks.BadValueException.class, () -> zero.build(ArgumentChecks.FIJI)).getMessage().startsWith("tile_size=0:"));
+		assertTrue(assertThrows(ArgumentChecks.BadValueException.class, () -> ScoreRequest.builder(dir.resolve("t0")).inputs(inputs).minArea(0).build(ArgumentChecks.FIJI))
+				.getMessage().startsWith("min_region_size=0:"));
+		assertEquals("--threshold NaN: give a finite number", assertThrows(ArgumentChecks.BadValueException.class,
+				() -> ScoreRequest.builder(dir.resolve("t0")).inputs(inputs).threshold(Double.NaN).build(ArgumentChecks.CLI)).getMessage(), "a NaN given is not the model's default");
+		assertEquals("No images to score", assertThrows(IllegalArgumentException.class, () -> ScoreRequest.builder(dir.resolve("t0")).build(ArgumentChecks.CLI)).getMessage());
 		assertThrows(IllegalArgumentException.class, () -> model.score(FloatImage.of("x", 32, 32, new float[32 * 32]), 0, Progress.NONE));
 	}
 }

@@ -1,6 +1,6 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.files.TeacherFile;

@@ -10,8 +10,8 @@ import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.net.Adam;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.net.StepBudget;
-import io.github.stad.engine.net.StepPlan;
+import io.github.stad.engine.budget.StepBudget;
+import io.github.stad.engine.budget.StepPlan;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.budget.TrainingBudget;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.ImageChecks;
@@ -7,7 +8,7 @@ import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.ScaleModel;
 import io.github.stad.engine.model.TeacherTarget;
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.Progress;
@@ -50,114 +50,139 @@ public final class ModelTrainer {
 	/** @param clock nanoseconds, for the time budget (tests give their own) */
 	static Outcome train(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings,
 			TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress, LongSupplier clock) {
-		if (normal.isEmpty()) throw new IllegalArgumentException("No normal training images");
-		if (validation.isEmpty()) throw new IllegalArgumentException("No validation images: give a separate set of anomaly-free images");
-		int channels = normal.get(0).channels();
+		int channels = requireImages(normal, validation, settings);
 		double processingScale = settings.processingScale();
-		int minSize = AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), processingScale);
-		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
-		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
 		if (processingScale != 1) { // everything below sees the images as the model will score them
 			normal = normal.stream().map(i -> resized(i, processingScale)).toList();
 			validation = validation.stream().map(i -> resized(i, processingScale)).toList();
 		}
-
-		long start = clock.getAsLong();
-		Device device = Djl.device(settings.compute().useGpu());
-		NDManager manager = NDManager.newBaseManager(device, Djl.engine().getEngineName());
-		List<TeacherTarget> targets = new ArrayList<>();
-		List<String> sources = new ArrayList<>();
-		List<ScaleModel> scales = new ArrayList<>();
-		Map<String, float[]> losses = new LinkedHashMap<>();
-		Map<String, String> info = new LinkedHashMap<>(provenance);
+		TrainingPlan plan = TrainingPlan.make(settings, clock);
+		progress.log(plan.describe());
+		Run run = new Run(settings, plan, clock, provenance, progress);
 		boolean ok = false;
 		try {
-			InputNormalisation normalisation = InputNormalisation.fit(normal);
-			List<FloatImage> trainSet = normal.stream().map(normalisation::apply).toList();
+			Outcome outcome = run.train(normal, validation, teachers, channels);
+			ok = true;
+			return outcome;
+		} finally {
+			if (!ok) run.close();
+		}
+	}
+
+	/** The channels of the images, after checking that there are some of each and that all match and are large enough. */
+	private static int requireImages(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings) {
+		if (normal.isEmpty()) throw new IllegalArgumentException("No normal training images");
+		if (validation.isEmpty()) throw new IllegalArgumentException("No validation images: give a separate set of anomaly-free images");
+		int channels = normal.get(0).channels();
+		int minSize = AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), settings.processingScale());
+		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
+		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
+		return channels;
+	}
+
+	/** One training under way: the stages of its plan in order, and what they have made so far (closed when a stage fails). */
+	private static final class Run {
+		private final TrainingSettings settings;
+		private final TrainingPlan plan;
+		private final LongSupplier clock;
+		private final Progress progress;
+		private final Device device;
+		private final NDManager manager;
+		private final List<TeacherTarget> targets = new ArrayList<>();
+		private final List<String> sources = new ArrayList<>();
+		private final List<ScaleModel> scales = new ArrayList<>();
+		private final Map<String, float[]> losses = new LinkedHashMap<>();
+		private final Map<String, String> info;
+		private InputNormalisation normalisation;
+		private List<FloatImage> trainSet;
+
+		Run(TrainingSettings settings, TrainingPlan plan, LongSupplier clock, Map<String, String> provenance, Progress progress) {
+			this.settings = settings;
+			this.plan = plan;
+			this.clock = clock;
+			this.progress = progress;
+			this.info = new LinkedHashMap<>(provenance);
+			device = Djl.device(settings.compute().useGpu());
+			manager = NDManager.newBaseManager(device, Djl.engine().getEngineName());
+		}
+
+		Outcome train(List<FloatImage> normal, List<FloatImage> validation, TeacherWeights.Source teachers, int channels) {
+			normalisation = InputNormalisation.fit(normal);
+			trainSet = normal.stream().map(normalisation::apply).toList();
+			prepareTeachers(normal, validation, teachers, channels);
+			List<CalibrationSample.Window> windows = calibrationSample(validation);
+			for (int s = 0; s < settings.patchSizes().length; s++) trainStudents(s);
+			Calibration calibration = calibrate(windows);
+			summarise(settings.patchSizes(), losses, settings.students(), calibration, info, progress);
+			return finish(calibration, normal.size(), validation.size());
+		}
+
+		/** Teacher preparation: every teacher loaded (the budget checked against them), then per patch size adapted if planned, and its statistics. */
+		private void prepareTeachers(List<FloatImage> normal, List<FloatImage> validation, TeacherWeights.Source teachers, int channels) {
 			int[] patchSizes = settings.patchSizes();
-			int n = patchSizes.length;
-			TrainingBudget budget = settings.budget();
-			TeacherAdaptation.Settings adaptation = settings.teacherAdaptation();
-			boolean adapting = budget.timed() ? adaptation.budgetShare() > 0 : adaptation.steps() > 0;
-			// Progress bar: teacher adaptation (when on) its share of 80 %, teacher statistics 5 %, students the rest of 85 %, validation 15 %.
-			double adapted = adapting ? 0.8 * (budget.timed() ? adaptation.budgetShare() : 0.2) : 0, studentsFrom = adapted + 0.05;
 			List<TeacherWeights> loaded = new ArrayList<>();
 			for (int p : patchSizes) loaded.add(teacherWeights(p, channels, settings, teachers, manager, progress));
-			if (budget.timed() && !adapting) { // before any real work: a budget whose statistics and validation leave the students too little is refused
-				requireBudgetFits(loaded, trainSet, normalisation.apply(validation.get(0)), validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum(),
-						settings, manager, clock);
+			if (settings.budget().timed() && !plan.adaptsTeachers()) { // before any real work: a budget whose statistics and validation leave the students too little is refused
+				requireBudgetFits(loaded, trainSet, normalisation.apply(validation.get(0)), pixels(validation), settings, manager, clock);
 			}
-			for (int s = 0; s < n; s++) {
+			for (int s = 0; s < patchSizes.length; s++) {
 				int p = patchSizes[s];
-				TeacherWeights weights = loaded.get(s);
-				if (adapting) {
-					StepBudget steps;
-					if (budget.timed()) { // the adaptation's share of the budget, less what earlier scales used, over the scales left
-						long now = clock.getAsLong();
-						double left = adaptation.budgetShare() * budget.minutes() * 60 - (now - start) / 1e9;
-						steps = new StepBudget.Until(now + (long) (Math.max(0, left) / (n - s) * 1e9), clock, MIN_ADAPTATION_STEPS);
-					} else {
-						steps = new StepBudget.Steps(adaptation.steps());
-					}
-					progress.update("Adapting the p=" + p + " teacher to the normal images", adapted * s / n);
-					weights = TeacherAdaptation.adapt(weights, normal, steps, settings.seed() * 7 + p, settings.compute().useGpu(), progress.range(adapted * s / n, adapted * (s + 1) / n));
-				}
+				TeacherWeights weights = plan.adaptsTeachers() ? adapt(loaded.get(s), normal, s) : loaded.get(s);
 				sources.add(weights.source());
 				DescriptorNet teacher = DescriptorNet.fromWeights(weights.architecture(), weights.weights(), manager, device);
-				targets.add(DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(),
-						progress.range(adapted + 0.05 * s / n, adapted + 0.05 * (s + 1) / n)));
+				TrainingPlan.Stage stage = plan.stage(TrainingPlan.Kind.TEACHER_STATISTICS, p);
+				progress.update(stage.name(), stage.from());
+				targets.add(DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(), stage.progress(progress)));
 				info.put("teacher.p" + p, sources.get(s));
 			}
-			double validationEstimate = 0;
+		}
+
+		private TeacherWeights adapt(TeacherWeights weights, List<FloatImage> normal, int s) {
+			int p = settings.patchSizes()[s];
+			StepBudget steps = plan.adaptationSteps(s);
+			TrainingPlan.Stage stage = plan.stage(TrainingPlan.Kind.TEACHER_ADAPTATION, p);
+			progress.update(stage.name(), stage.from());
+			return TeacherAdaptation.adapt(weights, normal, steps, settings.seed() * 7 + p, settings.compute().useGpu(), stage.progress(progress));
+		}
+
+		/** The validation windows that will calibrate; with a time budget, what they will take is set aside and the rest shared out. */
+		private List<CalibrationSample.Window> calibrationSample(List<FloatImage> validation) {
+			boolean timed = settings.budget().timed();
 			long maxValidationPixels = MAX_VALIDATION_PIXELS;
 			double secondsPerPixel = 0;
-			if (budget.timed()) {
+			if (timed) {
 				secondsPerPixel = validationSecondsPerPixel(targets, normalisation.apply(validation.get(0)), settings, manager, clock);
-				maxValidationPixels = validationPixelLimit(budget.minutes() * 60, secondsPerPixel);
+				maxValidationPixels = validationPixelLimit(settings.budget().minutes() * 60, secondsPerPixel);
 			}
 			List<CalibrationSample.Window> windows = CalibrationSample.choose(validation, maxValidationPixels, settings.seed() * 131 + 7);
-			long validationPixels = validation.stream().mapToLong(i -> (long) i.width() * i.height()).sum(), sampled = CalibrationSample.pixels(windows);
+			long validationPixels = pixels(validation), sampled = CalibrationSample.pixels(windows);
 			if (sampled < validationPixels) {
 				progress.log(String.format("Calibrating on %s of the %s validation pixels (a window in each of %d of the %d images), every pixel equally likely: more would take time from the students",
 						megapixels(sampled), megapixels(validationPixels), windows.size(), validation.size()));
 			}
-			if (budget.timed()) {
-				validationEstimate = secondsPerPixel * sampled;
-				double spent = (clock.getAsLong() - start) / 1e9, total = budget.minutes() * 60;
-				double forStudents = total - spent - validationEstimate;
-				if (forStudents < MIN_STUDENT_SHARE * total) { // before any student step: no model worth saving fits
-					double needed = (spent + secondsPerPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
-					throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: %s took %.0f s and validation will take about %.0f s, which leaves the students %s;"
-							+ " give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images", minutes(total),
-							adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
-				}
-				progress.log(String.format("Time budget %s: %s took %.0f s, validation will take about %.0f s, so student training gets %s (%s per patch size)%s",
-						minutes(total), adapting ? "teacher adaptation and statistics" : "teacher statistics", spent, validationEstimate, minutes(Math.max(0, forStudents)), minutes(Math.max(0, forStudents) / n),
-						forStudents < 60 * n ? ". WARNING: that is too little for good students: give a larger time budget, or fewer or smaller validation images" : ""));
-			}
-			for (int s = 0; s < n; s++) {
-				int p = patchSizes[s];
-				StepBudget steps;
-				if (budget.timed()) {
-					// What is left of the budget, after the validation still to come, shared by the scales still to train.
-					long now = clock.getAsLong();
-					double left = budget.minutes() * 60 - (now - start) / 1e9 - validationEstimate;
-					steps = new StepBudget.Until(now + (long) (Math.max(0, left) / (n - s) * 1e9), clock, MIN_STEPS);
-				} else {
-					steps = new StepBudget.Steps(StudentTrainer.stepsFor(targets.get(s).teacher().architecture(), trainSet.size(), StudentTrainer.minSide(trainSet),
-							settings.schedule(), budget.epochs()));
-				}
-				long[] seeds = new long[settings.students()];
-				for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
-				StudentTrainer.Result r = StudentTrainer.train(targets.get(s), trainSet, settings.schedule(), steps, seeds,
-						progress.range(studentsFrom + (0.85 - studentsFrom) * s / n, studentsFrom + (0.85 - studentsFrom) * (s + 1) / n));
-				for (int i = 0; i < r.students().size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
-				scales.add(new ScaleModel(targets.get(s), r.students(), sources.get(s)));
-				info.put("steps.p" + p, Integer.toString(r.losses().get(0).length));
-				info.put("crops.p" + p, settings.schedule().batchFor(p) + "x" + settings.schedule().cropFor(p)); // crops per step x crop side
-			}
+			if (timed) progress.log(plan.shareOut(secondsPerPixel * sampled, secondsPerPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)));
+			return windows;
+		}
 
-			// The e/v maps of the validation windows at every scale calibrate the scores and the threshold.
+		private void trainStudents(int s) {
+			int p = settings.patchSizes()[s];
+			TeacherTarget target = targets.get(s);
+			StepBudget steps = plan.studentSteps(s, () -> StudentTrainer.stepsFor(target.teacher().architecture(), trainSet.size(), StudentTrainer.minSide(trainSet),
+					settings.schedule(), settings.budget().epochs()));
+			long[] seeds = new long[settings.students()];
+			for (int i = 0; i < seeds.length; i++) seeds[i] = settings.seed() * 1_000_003L + p * 101L + i;
+			TrainingPlan.Stage stage = plan.stage(TrainingPlan.Kind.STUDENTS, p);
+			progress.update(stage.name(), stage.from());
+			StudentTrainer.Result r = StudentTrainer.train(target, trainSet, settings.schedule(), steps, seeds, stage.progress(progress));
+			for (int i = 0; i < r.students().size(); i++) losses.put("p=" + p + " student " + (i + 1), r.losses().get(i));
+			scales.add(new ScaleModel(target, r.students(), sources.get(s)));
+			info.put("steps.p" + p, Integer.toString(r.losses().get(0).length));
+			info.put("crops.p" + p, settings.schedule().batchFor(p) + "x" + settings.schedule().cropFor(p)); // crops per step x crop side
+		}
+
+		/** The e/v maps of the validation windows at every scale calibrate the scores and the threshold. */
+		private Calibration calibrate(List<CalibrationSample.Window> windows) {
+			Progress calibrating = plan.stage(TrainingPlan.Kind.CALIBRATION, 0).progress(progress);
 			List<List<ScaleModel.Maps>> valMaps = new ArrayList<>();
 			for (int s = 0; s < scales.size(); s++) valMaps.add(new ArrayList<>());
 			int count = windows.size();
@@ -166,38 +191,44 @@ public final class ModelTrainer {
 				FloatImage image = normalisation.apply(win.image()); // whole image: the window's scores read its surroundings
 				for (int s = 0; s < scales.size(); s++) {
 					ScaleModel scale = scales.get(s);
-					double from = 0.85 + 0.15 * (i * scales.size() + s) / (double) (scales.size() * count);
-					progress.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
-					double to = 0.85 + 0.15 * (i * scales.size() + s + 1) / (double) (scales.size() * count);
-					valMaps.get(s).add(windowMaps(scale, image, win, settings.compute().tileSize(), settings.maps(), progress.range(from, to)));
+					double from = (i * scales.size() + s) / (double) (scales.size() * count);
+					calibrating.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
+					double to = (i * scales.size() + s + 1) / (double) (scales.size() * count);
+					valMaps.get(s).add(windowMaps(scale, image, win, settings.compute().tileSize(), settings.maps(), calibrating.range(from, to)));
 				}
 			}
-			Calibration calibration = Calibration.fit(valMaps, settings.thresholdFpr());
-			summarise(patchSizes, losses, settings.students(), calibration, info, progress);
+			return Calibration.fit(valMaps, settings.thresholdFpr());
+		}
 
-			double seconds = (clock.getAsLong() - start) / 1e9;
+		/** The model, with what it was trained on and how in its info. */
+		private Outcome finish(Calibration calibration, int normalImages, int validationImages) {
+			double seconds = plan.elapsedSeconds();
 			info.put("trainedAt", Instant.now().toString());
 			info.put("trainingSeconds", String.format("%.1f", seconds));
-			info.put("normalImages", Integer.toString(normal.size()));
-			info.put("validationImages", Integer.toString(validation.size()));
+			info.put("normalImages", Integer.toString(normalImages));
+			info.put("validationImages", Integer.toString(validationImages));
 			info.put("seed", Long.toString(settings.seed()));
-			if (budget.timed()) info.put("timeBudgetMinutes", Double.toString(budget.minutes()));
-			else info.put("epochs", Integer.toString(budget.epochs()));
+			if (settings.budget().timed()) info.put("timeBudgetMinutes", Double.toString(settings.budget().minutes()));
+			else info.put("epochs", Integer.toString(settings.budget().epochs()));
 			info.put("students", Integer.toString(settings.students()));
 			info.put("engine", Djl.describe());
 			info.put("device", device.toString());
 			progress.update("Training finished in " + minutes(seconds), 1);
+			double processingScale = settings.processingScale();
 			if (processingScale != 1) info.put("processingScale", Double.toString(processingScale));
-			AnomalyModel model = new AnomalyModel(manager, normalisation, scales, calibration, info, processingScale, settings.maps());
-			ok = true;
-			return new Outcome(model, losses);
-		} finally {
-			if (!ok) {
-				for (ScaleModel s : scales) s.close();
-				for (int s = scales.size(); s < targets.size(); s++) targets.get(s).teacher().close();
-				manager.close();
-			}
+			return new Outcome(new AnomalyModel(manager, normalisation, scales, calibration, info, processingScale, settings.maps()), losses);
 		}
+
+		/** After a failed stage: the students and teachers made so far, and the manager. */
+		void close() {
+			for (ScaleModel s : scales) s.close();
+			for (int s = scales.size(); s < targets.size(); s++) targets.get(s).teacher().close();
+			manager.close();
+		}
+	}
+
+	private static long pixels(List<FloatImage> images) {
+		return images.stream().mapToLong(i -> (long) i.width() * i.height()).sum();
 	}
 
 	/**

@@ -1,8 +1,7 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.net.StepBudget;
-import io.github.stad.engine.net.StepPlan;
-import ai.djl.engine.Engine;
+import io.github.stad.engine.budget.StepBudget;
+import io.github.stad.engine.budget.StepPlan;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -138,18 +137,14 @@ final class StudentTrainer {
 		List<DescriptorNet> students = new ArrayList<>();
 		List<Adam> optimisers = new ArrayList<>();
 		List<FloatList> losses = new ArrayList<>();
-		Engine engine = Djl.engine();
 		int[] imageIndex = new int[batch], x0 = new int[batch], y0 = new int[batch];
 		float[] mask = new float[batch * grid * grid];
 		float rate = settings.optimiser().learningRate();
 		boolean ok = false;
 		try {
 			for (int k = 0; k < m; k++) {
-				DescriptorNet student = start == null ? DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), new SplittableRandom(seeds[k]).nextLong())
-						: DescriptorNet.fromWeights(arch, start.get(k).exportWeights(), teacher.manager(), teacher.manager().getDevice());
-				students.add(student);
-				student.setTrainable(true);
-				optimisers.add(new Adam(student.parameters(), settings.optimiser(), student.manager()));
+				students.add(newStudent(teacher, seeds[k], start == null ? null : start.get(k)));
+				optimisers.add(new Adam(students.get(k).parameters(), settings.optimiser(), students.get(k).manager()));
 				losses.add(new FloatList());
 			}
 			StepPlan plan = new StepPlan(budget);
@@ -167,20 +162,11 @@ final class StudentTrainer {
 				}
 				try (NDManager sub = teacher.manager().newSubManager()) {
 					NDArray x = NetInputs.strided(sub, arch, images, imageIndex, x0, y0, grid, grid);
-					NDArray targetOut = target.strided(x);
 					NDArray weights = sub.create(mask, new Shape(batch, grid, grid)).div(Math.max(1, inside));
+					float[] stepLosses = learn(target, x, weights, students, optimisers, step);
 					for (int i = 0; i < m; i++) {
-						float loss;
-						try (GradientCollector collector = engine.newGradientCollector()) {
-							NDArray prediction = students.get(i).strided(x);
-							NDArray l = prediction.sub(targetOut).square().sum(new int[] { 1 }).mul(weights).sum();
-							collector.backward(l);
-							loss = l.getFloat();
-						}
-						optimisers.get(i).step();
-						if (!Float.isFinite(loss)) throw new IllegalStateException("Student training diverged (loss " + loss + " at step " + step + "); try a lower learning rate");
-						losses.get(i).add(loss);
-						progress.loss("p=" + arch.patchSize() + " student " + (i + 1), step, loss);
+						losses.get(i).add(stepLosses[i]);
+						progress.loss("p=" + arch.patchSize() + " student " + (i + 1), step, stepLosses[i]);
 					}
 				}
 				plan.stepDone();
@@ -193,6 +179,34 @@ final class StudentTrainer {
 		} finally {
 			if (!ok) for (DescriptorNet student : students) student.close();
 		}
+	}
+
+	/** A student for this teacher: random from its seed, or a copy of {@code from} (refining). */
+	private static DescriptorNet newStudent(DescriptorNet teacher, long seed, DescriptorNet from) {
+		Architecture arch = teacher.architecture();
+		DescriptorNet student = from == null ? DescriptorNet.random(arch, teacher.manager(), teacher.manager().getDevice(), new SplittableRandom(seed).nextLong())
+				: DescriptorNet.fromWeights(arch, from.exportWeights(), teacher.manager(), teacher.manager().getDevice());
+		student.setTrainable(true);
+		return student;
+	}
+
+	/** One optimisation step of every student on the batch {@code x} (masked, weighted grid points); their losses. */
+	private static float[] learn(TeacherTarget target, NDArray x, NDArray weights, List<DescriptorNet> students, List<Adam> optimisers, int step) {
+		NDArray targetOut = target.strided(x);
+		float[] losses = new float[students.size()];
+		for (int i = 0; i < students.size(); i++) {
+			float loss;
+			try (GradientCollector collector = Djl.engine().newGradientCollector()) {
+				NDArray prediction = students.get(i).strided(x);
+				NDArray l = prediction.sub(targetOut).square().sum(new int[] { 1 }).mul(weights).sum();
+				collector.backward(l);
+				loss = l.getFloat();
+			}
+			optimisers.get(i).step();
+			if (!Float.isFinite(loss)) throw new IllegalStateException("Student training diverged (loss " + loss + " at step " + step + "); try a lower learning rate");
+			losses[i] = loss;
+		}
+		return losses;
 	}
 
 	private static String remainingText(StepPlan plan) {

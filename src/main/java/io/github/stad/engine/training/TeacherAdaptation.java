@@ -4,7 +4,7 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.teacher.DenseObjective;
 import io.github.stad.engine.teacher.TeacherSettings;
@@ -74,7 +74,7 @@ public final class TeacherAdaptation {
 	 * The teacher fine-tuned on {@code images} (not normalised: the trainer normalises them itself) for the steps
 	 * of {@code budget}, or {@code start} unchanged (with a log line) when the images are too small for its crops.
 	 */
-	public static TeacherWeights adapt(TeacherWeights start, List<FloatImage> images, StepBudget budget, long seed, boolean useGpu, Progress progress) {
+	static TeacherWeights adapt(TeacherWeights start, List<FloatImage> images, StepBudget budget, long seed, boolean useGpu, Progress progress) {
 		Architecture arch = start.architecture();
 		int shift = 1, grid = grid(arch, images, shift);
 		if (grid == 0) {

@@ -1,5 +1,6 @@
 package io.github.stad.engine.training;
 
+import io.github.stad.engine.budget.TrainingBudget;
 import io.github.stad.engine.model.MapMode;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.ComputeSettings;

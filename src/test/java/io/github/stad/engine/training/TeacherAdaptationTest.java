@@ -9,7 +9,7 @@ import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.Djl;
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.StepBudget;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.testutil.Synthetic;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.github.stad.engine.training;
 
-import io.github.stad.engine.net.StepBudget;
+import io.github.stad.engine.budget.TrainingBudget;
+import io.github.stad.engine.budget.StepBudget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.github.stad.engine.training;
+package io.github.stad.engine.budget;
 
 /**
  * How long a model trains: a time budget in minutes for the whole training (teacher statistics,

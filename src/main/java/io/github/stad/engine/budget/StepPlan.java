@@ -1,9 +1,9 @@
-package io.github.stad.engine.net;
+package io.github.stad.engine.budget;
 
 /**
  * Runs a {@link StepBudget}: whether another step fits, and how many steps the learning-rate schedule
  * should plan for. With a deadline the plan is the steps done plus those that fit in the time left at the
- * average step time so far, so the cosine of {@link LearningRateSchedule} reaches its end near the deadline.
+ * average step time so far, so the cosine of {@link io.github.stad.engine.net.LearningRateSchedule} reaches its end near the deadline.
  */
 public final class StepPlan {
 	private final StepBudget budget;

@@ -1,4 +1,4 @@
-package io.github.stad.engine.net;
+package io.github.stad.engine.budget;
 
 import java.util.function.LongSupplier;
 
