@@ -42,7 +42,7 @@ class TimeEstimateTest {
 		};
 		try (ModelTrainer.Outcome o = ModelTrainer.train(normal, Synthetic.textures("v", 1, 40, 40, 9), s, (p, c) -> null, Map.of(), Progress.NONE)) {
 			AnomalyModel model = o.model();
-			BatchDetectJob.run(model, inputs, dir.resolve("out"), BatchDetectJob.Options.defaults(), OutputGuard.cli(false), recording);
+			BatchDetectJob.run(model, ScoreRequest.builder(dir.resolve("out")).inputs(inputs).guard(OutputGuard.cli(false)).build(ArgumentChecks.CLI), recording);
 		}
 		int expected = indexOf(events, "Expected time for the " + inputs.size() + " images: about ");
 		int second = indexOf(events, "Scoring " + inputs.get(1).image().getFileName() + " (2/");
