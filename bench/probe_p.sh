@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # P, the pretrained distillation source (bench/distill_source.sh, docs/teachers.md), in the
 # student-free teacher probe (bench/quality.sh probe): P's features at exactly the grid points of
-# the shipped teacher's dump of each p (bench/distill/probe_p.py), then the probe table and the
-# per-type table of shipped / raw / P at each p, written to PROBE_OUT/probe-p.md.
+# the shipped teacher's dump of each p (bench/distill/probe_p.py), then the probe table, with a
+# per-type 1-NN column, of shipped / raw / P at each p, written to PROBE_OUT/probe-p.md.
 # usage: bench/probe_p.sh     (P="17 33 65"; PROBE_OUT default bench/out/quality-probe;
 #                              P_SOURCE default bench/out/distill/p)
 # Needs the dumps of `bench/quality.sh probe shipped raw` of each p, and /usr/bin/python3 with numpy,
@@ -31,10 +31,4 @@ for p in ${P:-17 33 65}; do
     dirs+=("$d")
   done
 done
-{
-  $py bench/teacher_probe.py "${dirs[@]}"
-  echo
-  echo '1-NN pixel AUROC per defect type:'
-  echo
-  $py bench/teacher_probe.py --per-type "$out/split.csv" "${dirs[@]}"
-} | tee "$out/probe-p.md"
+$py bench/teacher_probe.py --with-types "$out/split.csv" "${dirs[@]}" | tee "$out/probe-p.md"

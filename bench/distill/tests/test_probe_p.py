@@ -28,7 +28,7 @@ def harness(tmp_path):
                                            ('test', (72, 66), 'png'), ('test', (50, 61), 'png')]):
         path = tmp_path / f'im{n}.{ext}'
         Image.fromarray(rng.integers(0, 23, size, dtype=np.uint8), 'L').save(path)
-        rows.append(f'{path.name},,{part},{"good" if part == "train" else "crack"}')
+        rows.append(f'{path.name},,{part},{"crack" if n == 3 else "good"}')
     (tmp_path / 'split.csv').write_text('\n'.join(rows) + '\n')
     dump = tmp_path / 'shipped-p33'
     dump.mkdir()
@@ -129,3 +129,11 @@ def test_bad_inputs_say_what_to_do_and_keep_what_is_there(harness, capsys):
     assert run(harness, harness['tmp'] / 'o2', layer='block_99') == 1
     assert 'not a layer of P' in capsys.readouterr().err
     assert not os.path.exists(harness['tmp'] / 'o1') and not os.path.exists(harness['tmp'] / 'o2')
+
+
+def test_per_type_column_is_the_per_type_probe(harness):
+    out = harness['tmp'] / 'P-p33'
+    assert run(harness, out) == 0
+    row = teacher_probe.probe(str(out), harness['split'])
+    assert row['types'] == teacher_probe.per_type(str(out), harness['split'])
+    assert list(row['types']) == ['crack'] and 0 <= row['types']['crack'] <= 1
