@@ -3,7 +3,8 @@
 # A "raw" dir (kind=raw in meta.txt) holds the normalised images instead of descriptors: each grid
 # point's descriptor is then the p x p patch around it (reflection-padded like the networks' input),
 # reduced to 128 dimensions by a PCA fitted on training patches.
-# usage: python3 teacher_probe.py [--markdown] DIR...   |   --per-type SPLIT_CSV DIR... (1-NN AUROC per defect type)
+# usage: python3 teacher_probe.py [--markdown] [--with-types SPLIT_CSV] DIR...   |   --per-type SPLIT_CSV DIR... (1-NN AUROC per defect type)
+# (--with-types: the per-type 1-NN AUROCs as one more column, from the same distances as the row's 1-NN AUROC)
 import numpy as np, sys
 
 D = 128            # descriptor dimension (the raw baseline's PCA keeps as many)
@@ -88,7 +89,8 @@ def nearest(trn, ten, rng):
         nn[a:a+4096] = ((b**2).sum(1)[:, None] - 2*b@sub.T + sq[None, :]).min(1)
     return nn
 
-def probe(d):
+def probe(d, split=None):
+    """The table row of a dump; with split (its split.csv) also the 1-NN AUROC per defect type, from the same distances."""
     rng = np.random.default_rng(0)
     m = meta(d)
     tr, te, tel = descriptors(d, rng)
@@ -103,17 +105,19 @@ def probe(d):
     maha = np.einsum('ij,jk,ik->i', ten, ic, ten)
     nn = nearest(trn, ten, rng)
     return dict(name=m['name'], p=m['p'], pr_corr=pr_corr, pr_cov=pr_cov, nn=auroc(nn, y), maha=auroc(maha, y),
-                ntrain=len(tr), ntest=len(y), ndefect=int(y.sum()))
+                ntrain=len(tr), ntest=len(y), ndefect=int(y.sum()), types=types_auroc(nn, tel, split) if split else None)
 
 def per_type(d, split):
     """1-NN pixel AUROC per defect type: each type's defect grid points against the defect-free test images' points.
     The test images' types are the label column of split.csv's test rows, in order (TeacherProbe's image index)."""
-    import csv
-    types = [r['label'] for r in csv.DictReader(open(split)) if r['split'] == 'test']
     rng = np.random.default_rng(0)
     tr, te, tel = descriptors(d, rng)
     mu, sd = tr.mean(0), tr.std(0)+1e-6
-    nn = nearest((tr-mu)/sd, (te-mu)/sd, rng)
+    return types_auroc(nearest((tr-mu)/sd, (te-mu)/sd, rng), tel, split)
+
+def types_auroc(nn, tel, split):
+    import csv
+    types = [r['label'] for r in csv.DictReader(open(split)) if r['split'] == 'test']
     y = tel['l'].astype(int); kind = np.array([types[i] for i in tel['i']])
     good = kind == 'good'
     return {t: auroc(nn[good | ((kind == t) & (y == 1))], y[good | ((kind == t) & (y == 1))]) for t in sorted(set(types)) if t != 'good'}
@@ -152,9 +156,15 @@ if __name__ == '__main__':
             r = per_type(d, sys.argv[2])
             print(meta(d)['name'], meta(d)['p'], ' '.join(f'{t} {v:.3f}' for t, v in r.items()), flush=True)
         sys.exit(0)
-    dirs = [a for a in sys.argv[1:] if a != '--markdown']
-    print('| descriptor | p | participation ratio (correlation) | participation ratio (covariance) | 1-NN pixel AUROC | Mahalanobis pixel AUROC | train / test / defect grid points |')
-    print('| --- | --- | --- | --- | --- | --- | --- |')
-    for d in dirs:
-        r = probe(d)
-        print(f"| {r['name']} | {r['p']} | {r['pr_corr']:.1f} | {r['pr_cov']:.1f} | {r['nn']:.3f} | {r['maha']:.3f} | {r['ntrain']} / {r['ntest']} / {r['ndefect']} |", flush=True)
+    args = [a for a in sys.argv[1:] if a != '--markdown']
+    split = None
+    if args[:1] == ['--with-types']:   # teacher_probe.py --with-types SPLIT_CSV DIR...: per-type 1-NN column too
+        split, args = args[1], args[2:]
+    extra = (' 1-NN per type: ' + ' / '.join(sorted(set(r['label'] for r in __import__('csv').DictReader(open(split))
+                                                         if r['split'] == 'test') - {'good'})) + ' |') if split else ''
+    print('| descriptor | p | participation ratio (correlation) | participation ratio (covariance) | 1-NN pixel AUROC | Mahalanobis pixel AUROC |' + extra + ' train / test / defect grid points |')
+    print('| --- | --- | --- | --- | --- | --- |' + (' --- |' if split else '') + ' --- |')
+    for d in args:
+        r = probe(d, split)
+        types = f" {' / '.join(f'{v:.3f}' for v in r['types'].values())} |" if split else ''
+        print(f"| {r['name']} | {r['p']} | {r['pr_corr']:.1f} | {r['pr_cov']:.1f} | {r['nn']:.3f} | {r['maha']:.3f} |{types} {r['ntrain']} / {r['ntest']} / {r['ndefect']} |", flush=True)
