@@ -677,20 +677,12 @@ class BadInputMatrixTest {
 			}
 		}
 		byte[] raw = Files.readAllBytes(m);
-		int at = indexOf(raw, weights);
+		int at = io.github.stad.engine.files.ZipIntegrityTest.indexOf(raw, weights);
 		assertTrue(at > 0);
 		raw[at + weights.length / 2] ^= 0x01;
 		Files.write(m, raw);
 		stad(1, List.of(m.toString(), "is damaged (" + student, "re-copy it"), "score", "--model", m.toString(), "--input", good.toString(), "--out",
 				root.resolve("flipped-out").toString(), "--cpu");
-	}
-
-	static int indexOf(byte[] hay, byte[] needle) {
-		outer: for (int i = 0; i + needle.length <= hay.length; i++) {
-			for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-			return i;
-		}
-		return -1;
 	}
 
 	@Test

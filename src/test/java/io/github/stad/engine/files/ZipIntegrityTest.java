@@ -18,7 +18,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /** Every entry read is checked: its zip CRC always, its SHA-256 when the header (written last) records it; older files without it still read. */
-class ZipIntegrityTest {
+public class ZipIntegrityTest {
 
 	static final String HEADER = "test.json", WEIGHTS = "w.bin";
 
@@ -74,7 +74,8 @@ class ZipIntegrityTest {
 		Files.write(file, raw);
 	}
 
-	static int indexOf(byte[] hay, byte[] needle) {
+	/** Where {@code needle} first stands in {@code hay}, or -1 (to damage a stored entry in place). */
+	public static int indexOf(byte[] hay, byte[] needle) {
 		outer: for (int i = 0; i + needle.length <= hay.length; i++) {
 			for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
 			return i;
