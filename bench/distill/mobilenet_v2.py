@@ -72,6 +72,23 @@ class MobileNetV2(torch.nn.Module):
             if kind == 'add':
                 self.shortcuts.add(detail)
             self._load(weights, name, kind)
+        self._fold_batch_norms()
+
+    def _fold_batch_norms(self):
+        """Each convolution followed by batch norm becomes one convolution with a bias (the same function,
+        several times faster on the CPU: the elementwise passes of batch norm took half the time), its
+        weights channels-last, which PyTorch's CPU convolutions (depthwise above all) run faster."""
+        self.folded, self.folded_away = {}, set()
+        for (name, kind, _), following in zip(self.plan, self.plan[1:] + [(None, None, None)]):
+            if kind not in ('conv', 'depthwise'):
+                continue
+            w, bias = getattr(self, name), None
+            if following[1] == 'bn':
+                g, b, m, v = (getattr(self, f'{following[0]}__{p}') for p in ('gamma', 'beta', 'moving_mean', 'moving_variance'))
+                factor = g / torch.sqrt(v + BN_EPSILON)
+                w, bias = w * factor.view(-1, 1, 1, 1), b - m * factor
+                self.folded_away.add(following[0])
+            self.folded[name] = (w.contiguous(memory_format=torch.channels_last), bias)
 
     def _load(self, weights, name, kind):
         if kind == 'conv':        # Keras [kh, kw, in, out] -> torch [out, in, kh, kw]
@@ -95,24 +112,27 @@ class MobileNetV2(torch.nn.Module):
         if missing:
             raise ValueError(f'layers {missing} are not in this network (up to {self.plan[-1][0]})')
         want, out, saved = set(names), {}, {}
+        x = x.contiguous(memory_format=torch.channels_last)
         for name, kind, detail in self.plan:
-            x = self._apply(x, name, kind, detail, saved)
+            if name not in self.folded_away:
+                x = self._layer(x, name, kind, detail, saved)
             if name in self.shortcuts:
                 saved[name] = x
             if name in want:
-                out[name] = x
+                out[name] = x.contiguous()  # back to the usual layout for callers
                 if len(out) == len(want):
                     break
         return out
 
-    def _apply(self, x, name, kind, detail, saved):
+    def _layer(self, x, name, kind, detail, saved):
         if kind == 'pad':
             top, bottom, left, right = detail
             return F.pad(x, (left, right, top, bottom))
         if kind in ('conv', 'depthwise'):
             k, stride, padding = detail
             x = _tf_same_pad(x, k, stride) if padding == 'same' else x
-            return F.conv2d(x, getattr(self, name), stride=stride, groups=x.shape[1] if kind == 'depthwise' else 1)
+            weight, bias = self.folded[name]
+            return F.conv2d(x, weight, bias, stride=stride, groups=x.shape[1] if kind == 'depthwise' else 1)
         if kind == 'bn':
             g, b, m, v = (getattr(self, f'{name}__{p}').view(1, -1, 1, 1)
                           for p in ('gamma', 'beta', 'moving_mean', 'moving_variance'))

@@ -123,6 +123,7 @@ class P:
     def __init__(self, source, layers, scale):
         import torch
         self.torch = torch
+        torch.set_num_threads(os.cpu_count() or 1)  # Debian's torch started with one thread here
         plan = [op[0] for op in layer_plan()]
         for layer in layers:
             if layer not in plan:
