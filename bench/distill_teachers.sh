@@ -24,8 +24,16 @@ sizes=("$@"); [ ${#sizes[@]} -eq 0 ] && sizes=(65 33 17)
 mkdir -p "$runs"
 
 bash bench/distill_source.sh
-/usr/bin/python3 bench/distill/targets.py --layer block_4_expand_relu,block_4_expand_relu,block_3_expand_relu --pool avg3,none,none --scale 1 \
-  --out "$targets/p65,$targets/p33,$targets/p17" "$photos"
+# P's layer and pooling per p; only the sizes asked for are computed (one pass of P gives them all).
+declare -A layer=([17]=block_3_expand_relu [33]=block_4_expand_relu [65]=block_4_expand_relu) pooling=([17]=none [33]=none [65]=avg3)
+layers=(); pools=(); outs=()
+for p in "${sizes[@]}"; do
+  [ -n "${layer[$p]:-}" ] || { echo "distill_teachers.sh: p = $p: give 17, 33 or 65" >&2; exit 1; }
+  layers+=("${layer[$p]}"); pools+=("${pooling[$p]}"); outs+=("$targets/p$p")
+done
+join() { local IFS=,; echo "$*"; }
+/usr/bin/python3 bench/distill/targets.py --layer "$(join "${layers[@]}")" --pool "$(join "${pools[@]}")" --scale 1 \
+  --out "$(join "${outs[@]}")" "$photos"
 
 # A frozen copy of the application: rebuilding target/ during a long run must not change the running code.
 bash bench/run_java.sh --build
