@@ -152,12 +152,35 @@ public final class DescriptorNet implements AutoCloseable {
 				x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
 			} else {
 				NDArray w = conv == 0 && firstWeight != null ? firstWeight : weights.get(conv);
-				x = Conv2d.conv2d(x, w, biases.get(conv)).singletonOrThrow();
+				x = convolve(x, w, biases.get(conv));
 				conv++;
 				if (conv < convCount) x = Activation.leakyRelu(x, Architecture.LEAKY_SLOPE);
 			}
 		}
 		return x;
+	}
+
+	/**
+	 * Trainable convolutions with fewer output channels than this run with zero filters added and their output cut
+	 * back: on some CPUs (seen on an AMD EPYC with AVX-512, 2026-12) libtorch 2.7.1's CPU convolution returns wrong
+	 * input gradients, sometimes NaN, when the gradient has fewer than 16 channels (relative error 0.2–0.7 against a
+	 * plain reference; right from 16 channels on). Only narrow networks have such layers; the result is the same.
+	 */
+	static final int NARROW_CONVOLUTION = 16;
+
+	/** conv2d(x, w, b), padded to {@link #NARROW_CONVOLUTION} output channels when w is trainable and narrower. */
+	static NDArray convolve(NDArray x, NDArray w, NDArray b) {
+		long out = w.getShape().get(0), added = NARROW_CONVOLUTION - out;
+		if (added <= 0 || !w.hasGradient()) return Conv2d.conv2d(x, w, b).singletonOrThrow();
+		Shape filter = w.getShape();
+		// Zeros first, so that the padded arrays belong to x's (per-batch) manager, not the network's.
+		NDManager batch = x.getManager();
+		NDArray wideWeight = batch.zeros(new Shape(added, filter.get(1), filter.get(2), filter.get(3))).concat(w, 0);
+		NDArray wideBias = batch.zeros(new Shape(added)).concat(b, 0);
+		NDArray wide = Conv2d.conv2d(x, wideWeight, wideBias).singletonOrThrow();
+		NDArray cut = wide.get(":, " + added + ":");
+		wide.close();
+		return cut;
 	}
 
 	/** Input side the strided form needs for {@code gridSize} outputs per side. */
@@ -192,7 +215,7 @@ public final class DescriptorNet implements AutoCloseable {
 				}
 				pools++;
 			} else {
-				next = Conv2d.conv2d(x, weights.get(conv), biases.get(conv)).singletonOrThrow();
+				next = convolve(x, weights.get(conv), biases.get(conv));
 				conv++;
 				if (conv < convCount) {
 					NDArray activated = Activation.leakyRelu(next, Architecture.LEAKY_SLOPE);
