@@ -16,6 +16,7 @@ import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
+import io.github.stad.jobs.EvaluateRequest;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.RefineJob;
 import io.github.stad.jobs.RefineRequest;
@@ -276,30 +277,30 @@ public final class Main {
 		if (mapsDir != null && a.optional("model", null) != null) throw new Args.UsageException("give either --model (score the test set now) or --maps (use maps already scored), not both");
 		String test = a.required("test");
 		String masks = a.optional("masks", null);
-		Path outDir = a.path("out");
-		double maxFpr = CHECK.rate("max-fpr", a.number("max-fpr", 0.3), true);
-		int tile = CHECK.tile("tile", a.integer("tile", 256));
-		MapMode maps = mapMode(a, null);
+		EvaluateRequest.Builder b = EvaluateRequest.builder(a.path("out")).maxFpr(a.number("max-fpr", EvaluateRequest.DEFAULT_MAX_FPR))
+				.tile(a.integer("tile", ScoreRequest.DEFAULT_TILE)).check(CHECK); // before the test set is resolved
+		b.maps(mapMode(a, null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(test);
 		if (modelFile != null) guard = guard.reads(modelFile, "the model file this command reads (--model)");
 		a.rejectUnknown();
 		List<ImageEntry> tests = ImageSets.resolve(test);
 		if (masks != null) tests = ImageSets.withMasks(tests, Path.of(masks));
-		EvaluateJob.checkOutputs(tests, outDir, maxFpr, tile, guard);
+		EvaluateRequest request = b.tests(tests).guard(guard).build(CHECK);
+		EvaluateJob.checkOutputs(request);
 		if (mapsDir != null) {
-			printSummary(EvaluateJob.run(EvaluateJob.fromMaps(Path.of(mapsDir)), tests, outDir, maxFpr, progress), maxFpr, outDir, out);
+			printSummary(EvaluateJob.run(EvaluateJob.fromMaps(Path.of(mapsDir)), request, progress), request, out);
 			return;
 		}
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			printSummary(EvaluateJob.run(model, tests, outDir, maxFpr, tile, maps, guard, progress), maxFpr, outDir, out);
+			printSummary(EvaluateJob.run(model, request, progress), request, out);
 		}
 	}
 
-	private static void printSummary(EvaluationReport report, double maxFpr, Path outDir, PrintStream out) {
+	private static void printSummary(EvaluationReport report, EvaluateRequest request, PrintStream out) {
 		EvaluationReport.Summary s = report.overall();
-		out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
-				s.images(), s.regions(), outDir.resolve("metrics.json"));
+		out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", request.maxFpr(), s.auPro(), s.pixelAuroc(), s.imageAuroc(),
+				s.images(), s.regions(), request.outDir().resolve("metrics.json"));
 	}
 
 	private static void trainTeacher(Args a, Progress progress, PrintStream out) throws IOException {
