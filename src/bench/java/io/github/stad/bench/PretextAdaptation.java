@@ -70,7 +70,7 @@ public final class PretextAdaptation {
 		TeacherSettings.DenseAugmentation a = d.dense().augmentation();
 		TeacherSettings s = d.toBuilder().iterations(iterations).learningRate(2e-4f).useGpu(false).mode(TeacherSettings.Mode.DENSE)
 				.dense(new TeacherSettings.Dense(grid, d.dense().crops(), d.dense().mining(), d.dense().subset(), 10,
-						new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), true, true, a.maxShift(), a.scale(), defects)))
+						a.toBuilder().flips(true).turns(true).syntheticDefects(defects).build()))
 				.build();
 		TeacherWeights start = TeacherFile.defaultTeacher(p, images.get(0).channels());
 		int stride = start.architecture().outputStride();

@@ -343,10 +343,10 @@ public final class Main {
 	/** The dense trainer's options; each defaults to TeacherSettings' value for this p. */
 	static TeacherSettings.Dense denseSettings(Args a, TeacherSettings.Dense d) {
 		TeacherSettings.DenseAugmentation g = d.augmentation();
-		TeacherSettings.DenseAugmentation augmentation = new TeacherSettings.DenseAugmentation((float) a.number("brightness", g.brightness()),
-				(float) a.number("contrast", g.contrast()), (float) a.number("gamma", g.gamma()), (float) a.number("blur", g.blur()), (float) a.number("noise", g.noiseStd()),
-				a.flag("flips") || g.flips(), a.flag("turns") || g.turns(), a.integer("shift", g.maxShift()), (float) a.number("scale", g.scale()),
-				(float) a.number("synthetic-defects", g.syntheticDefects()));
+		TeacherSettings.DenseAugmentation augmentation = g.toBuilder().brightness((float) a.number("brightness", g.brightness())).contrast((float) a.number("contrast", g.contrast()))
+				.gamma((float) a.number("gamma", g.gamma())).blur((float) a.number("blur", g.blur())).noise((float) a.number("noise", g.noiseStd()))
+				.flips(a.flag("flips") || g.flips()).turns(a.flag("turns") || g.turns()).shift(a.integer("shift", g.maxShift())).scale((float) a.number("scale", g.scale()))
+				.syntheticDefects((float) a.number("synthetic-defects", g.syntheticDefects())).build();
 		return new TeacherSettings.Dense(a.integer("grid", d.grid()), a.integer("crops", d.crops()), choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse),
 				(float) a.number("mining-subset", d.subset()), a.integer("warmup", d.warmup()), augmentation);
 	}

@@ -80,9 +80,39 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 			if (!(syntheticDefects >= 0)) throw new IllegalArgumentException("The synthetic-defect weight must not be negative, got " + syntheticDefects);
 		}
 
-		/** Without synthetic defects. */
-		public DenseAugmentation(float brightness, float contrast, float gamma, float blur, float noiseStd, boolean flips, boolean turns, int maxShift, float scale) {
-			this(brightness, contrast, gamma, blur, noiseStd, flips, turns, maxShift, scale, 0);
+		/** Named strengths, starting from the defaults (photometric changes and a shift of one stride; no flips, turns, rescaling or synthetic defects). */
+		public static Builder builder() { return new Builder(); }
+
+		/** These strengths, to change some by name. */
+		public Builder toBuilder() {
+			return builder().brightness(brightness).contrast(contrast).gamma(gamma).blur(blur).noise(noiseStd).flips(flips).turns(turns).shift(maxShift).scale(scale)
+					.syntheticDefects(syntheticDefects);
+		}
+
+		/** The strengths by name; {@link #build} checks them. */
+		public static final class Builder {
+			private float brightness = 0.2f, contrast = 0.2f, gamma = 0.2f, blur = 1, noiseStd = 0.1f, scale, syntheticDefects;
+			private boolean flips, turns;
+			private int maxShift = 1;
+
+			private Builder() {}
+
+			public Builder brightness(float a) { brightness = a; return this; }
+			public Builder contrast(float a) { contrast = a; return this; }
+			public Builder gamma(float a) { gamma = a; return this; }
+			public Builder blur(float sigma) { blur = sigma; return this; }
+			public Builder noise(float std) { noiseStd = std; return this; }
+			public Builder flips(boolean on) { flips = on; return this; }
+			public Builder turns(boolean on) { turns = on; return this; }
+			/** A shift of up to this many grid steps. */
+			public Builder shift(int strides) { maxShift = strides; return this; }
+			public Builder scale(float s) { scale = s; return this; }
+			/** The weight of the planted-defect triplet term (0: off). */
+			public Builder syntheticDefects(float weight) { syntheticDefects = weight; return this; }
+
+			public DenseAugmentation build() {
+				return new DenseAugmentation(brightness, contrast, gamma, blur, noiseStd, flips, turns, maxShift, scale, syntheticDefects);
+			}
 		}
 	}
 
@@ -150,7 +180,7 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 		private Builder(int patchSize) {
 			this.patchSize = patchSize;
 			this.maxShift = Math.max(1, patchSize / 16);
-			this.dense = new Dense(defaultGrid(patchSize), 8, Mining.SEMI_HARD, 0.125f, 100, new DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, false, false, 1, 0));
+			this.dense = new Dense(defaultGrid(patchSize), 8, Mining.SEMI_HARD, 0.125f, 100, DenseAugmentation.builder().build());
 		}
 
 		/** Grid sides whose steps cost about the same at every p (docs/benchmarks.md): 24², 12², 8² anchors per crop. */

@@ -91,7 +91,7 @@ public final class TeacherAdaptation {
 				.mode(TeacherSettings.Mode.DENSE)
 				.dense(new TeacherSettings.Dense(grid, CROPS, TeacherSettings.Mining.SEMI_HARD, 0.125f, WARMUP,
 						// Flips and 90° turns: they helped on the probe (textures without a preferred orientation).
-						new TeacherSettings.DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, true, true, shift, 0)))
+						TeacherSettings.DenseAugmentation.builder().flips(true).turns(true).shift(shift).build()))
 				.build();
 		try {
 			TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, settings, start), budget, TeacherTraining.Files.NONE, progress);

@@ -76,7 +76,7 @@ public class DenseTeacherTrainingTest {
 		Architecture arch = new Architecture(p, channels, 8, 16);
 		int s = arch.outputStride(), rf = arch.receptiveField();
 		// Flips, turns and shifts only: then the positive must be exactly the transformed anchor window.
-		TeacherSettings.DenseAugmentation geometric = new TeacherSettings.DenseAugmentation(0, 0, 0, 0, 0, true, true, 1, 0);
+		TeacherSettings.DenseAugmentation geometric = TeacherSettings.DenseAugmentation.builder().brightness(0).contrast(0).gamma(0).blur(0).noise(0).flips(true).turns(true).shift(1).build();
 		List<FloatImage> images = noise(2, DescriptorNet.stridedInputSize(arch, grid) + 2 * s + 7, channels, p);
 		CropPairSampler sampler = new CropPairSampler(images, InputNormalisation.fit(images), arch, grid, geometric);
 		CropPairSampler.Batch b = sampler.sample(4, 7, 2);
@@ -250,7 +250,7 @@ public class DenseTeacherTrainingTest {
 		TeacherSettings.Dense d = plain.dense();
 		TeacherSettings.DenseAugmentation a = d.augmentation();
 		TeacherSettings withDefects = plain.toBuilder().dense(new TeacherSettings.Dense(d.grid(), d.crops(), d.mining(), d.subset(), d.warmup(),
-				new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), a.flips(), a.turns(), a.maxShift(), a.scale(), 0.5f))).build();
+				a.toBuilder().syntheticDefects(0.5f).build())).build();
 		List<FloatImage> images = smoothNoise(4, 48, 2);
 		TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, withDefects, null), TeacherTraining.Files.NONE, Progress.NONE);
 		boolean anyDefectLoss = false;
@@ -262,7 +262,7 @@ public class DenseTeacherTrainingTest {
 		TeacherTraining.Result without = TeacherTraining.run(new DenseObjective(images, plain, null), TeacherTraining.Files.NONE, Progress.NONE);
 		for (float[] l : without.losses()) assertEquals(0f, l[1]);
 		assertFalse(java.util.Arrays.equals(r.weights().get(0), without.weights().get(0)), "the term changes the training");
-		assertThrows(IllegalArgumentException.class, () -> new TeacherSettings.DenseAugmentation(0, 0, 0, 0, 0, false, false, 0, 0, Float.NaN));
+		assertThrows(IllegalArgumentException.class, () -> TeacherSettings.DenseAugmentation.builder().syntheticDefects(Float.NaN).build());
 	}
 
 	/** Cancels once the trainer has reported {@code steps} steps, like a user stopping (or a kill after) a run. */
