@@ -48,8 +48,7 @@ public class EvaluateCommand extends ModelCommand {
 	@Parameter(label = "Integrate PRO up to FPR", min = "0.001", max = "1", persist = false, description = "AU-PRO is the area under the PRO curve up to this false-positive rate (0.3 as in MVTec AD).")
 	private double max_fpr = EvaluateRequest.DEFAULT_MAX_FPR;
 
-	@Parameter(label = "Map mode", choices = { "model", "exact", "strided" }, persist = false,
-			description = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).")
+	@Parameter(label = "Map mode", choices = { ModelCommand.AS_TRAINED, "exact", "strided" }, persist = false, description = ModelCommand.MAP_MODE_HELP)
 	protected String map_mode = ModelCommand.AS_TRAINED;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "AU-PRO")
