@@ -56,7 +56,7 @@ public final class ModelRefiner {
 				info.put(key + "steps.p" + scaleModel.architecture().patchSize(), Integer.toString(r.losses().get(0).length));
 			}
 			Calibration calibration = calibrate(refined, scaled.validation(), model, settings, plan.stage(TrainingPlan.Kind.CALIBRATION, 0).progress(progress));
-			record(info, key, added, images, settings, plan);
+			addProvenance(info, key, added, images, settings, plan);
 			AnomalyModel result = new AnomalyModel(model.manager(), model.normalisation(), refined, calibration, info, model.processingScale(), model.mapMode());
 			for (ScaleModel s : old) for (var student : s.students()) student.close(); // the teachers live on in the result
 			ok = true;
@@ -94,7 +94,7 @@ public final class ModelRefiner {
 	}
 
 	/** What this refinement was, under refineN.* of the model's provenance. */
-	private static void record(Map<String, String> info, String key, Map<String, String> added, TrainingImages images, TrainingSettings settings, TrainingPlan plan) {
+	private static void addProvenance(Map<String, String> info, String key, Map<String, String> added, TrainingImages images, TrainingSettings settings, TrainingPlan plan) {
 		TrainingBudget budget = settings.budget();
 		info.put(key + "at", Instant.now().toString());
 		added.forEach((k, v) -> info.put(key + k, v));
