@@ -309,32 +309,25 @@ public final class Main {
 		if (p < 0) throw new Args.UsageException("--patch-size is required (17, 33 or 65)");
 		Path file = a.path("out");
 		TeacherSettings d = TeacherSettings.defaults(p);
-		CHECK.patchSizes("patch-size", new int[] { p });
-		CHECK.count("width", a.integer("width", d.network().width()), 1, io.github.stad.engine.net.Architecture.MAX_SIZE);
-		CHECK.count("descriptor-dim", a.integer("descriptor-dim", d.network().descriptorDim()), 1, io.github.stad.engine.net.Architecture.MAX_SIZE);
-		CHECK.count("batch", a.integer("batch", d.batchSize()), 2, 4096);
-		CHECK.positive("learning-rate", a.number("learning-rate", d.optimiser().learningRate()));
+		TeacherRequest.Builder b = TeacherRequest.builder(p, file).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
+				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize())).learningRate(a.number("learning-rate", d.optimiser().learningRate()))
+				.check(CHECK); // before anything is read
 		String distill = a.optional("distill", null);
 		String targets = a.optional("targets", null);
 		boolean distilMode = "distil".equalsIgnoreCase(a.optional("mode", "")) || "distill".equalsIgnoreCase(a.optional("mode", ""));
-		TeacherSettings s = TeacherSettings.builder(p).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
-				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
-				.learningRate((float) a.number("learning-rate", d.optimiser().learningRate()))
-				.lambdas((float) a.number("lambda-k", distill == null && !distilMode ? 0 : 1), (float) a.number("lambda-m", distilMode ? 0 : d.losses().lambdaM()),
-						(float) a.number("lambda-c", d.losses().lambdaC()))
+		b.lambdas(a.number("lambda-k", distill == null && !distilMode ? 0 : 1), a.number("lambda-m", distilMode ? 0 : d.losses().lambdaM()), a.number("lambda-c", d.losses().lambdaC()))
 				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu"))
-				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense())).build();
-		int distillSize = a.integer("distill-input-size", TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE);
+				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense()));
+		b.distill(distill, a.integer("distill-input-size", TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE));
 		String resume = a.optional("resume", null);
-		String init = a.optional("init", null);
+		b.initial(a.optional("init", null)).targets(targets == null ? null : Path.of(targets)).resume(resume == null ? null : Path.of(resume));
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(images);
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
-		Path resumeFile = resume == null ? null : Path.of(resume);
-		TeacherRequest request = TeacherRequest.builder(set, images, s, file).initial(init).distill(distill, distillSize).targets(targets == null ? null : Path.of(targets))
-				.resume(resumeFile).guard(guard).build();
+		TeacherRequest request = b.images(set, images).guard(guard).build(CHECK);
 		TrainTeacherJob.checkOutput(request);
-		out.println("Pretraining a p=" + p + " teacher (" + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); " + Djl.describe());
+		out.println("Pretraining a p=" + p + " teacher (" + request.settings().mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); "
+				+ Djl.describe());
 		TeacherTraining.Result r = TrainTeacherJob.run(request, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
