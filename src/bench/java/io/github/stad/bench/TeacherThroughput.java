@@ -80,7 +80,7 @@ public final class TeacherThroughput {
 			else if (parts[k].startsWith("crops=")) crops = Integer.parseInt(parts[k].substring(6));
 			else throw new IllegalArgumentException("Unknown variant option " + parts[k]);
 		}
-		return b.mode(TeacherSettings.Mode.DENSE).dense(new TeacherSettings.Dense(x.grid(), crops, TeacherSettings.Mining.parse(parts[1]), x.subset(), x.warmup(), a)).build();
+		return b.mode(TeacherSettings.Mode.DENSE).dense(x.toBuilder().crops(crops).mining(TeacherSettings.Mining.parse(parts[1]), x.subset()).augmentation(a).build()).build();
 	}
 
 	static TeacherTraining.Result train(List<FloatImage> images, TeacherSettings s) throws Exception {
@@ -161,6 +161,6 @@ public final class TeacherThroughput {
 	/** The default dense settings with the hardest negative of all candidates. */
 	private static TeacherSettings.Dense hardest() {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
-		return new TeacherSettings.Dense(d.grid(), d.crops(), TeacherSettings.Mining.HARDEST, 1, d.warmup(), d.augmentation());
+		return d.toBuilder().mining(TeacherSettings.Mining.HARDEST, 1).build();
 	}
 }

@@ -340,8 +340,9 @@ public final class Main {
 				.gamma((float) a.number("gamma", g.gamma())).blur((float) a.number("blur", g.blur())).noise((float) a.number("noise", g.noiseStd()))
 				.flips(a.flag("flips") || g.flips()).turns(a.flag("turns") || g.turns()).shift(a.integer("shift", g.maxShift())).scale((float) a.number("scale", g.scale()))
 				.syntheticDefects((float) a.number("synthetic-defects", g.syntheticDefects())).build();
-		return new TeacherSettings.Dense(a.integer("grid", d.grid()), a.integer("crops", d.crops()), choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse),
-				(float) a.number("mining-subset", d.subset()), a.integer("warmup", d.warmup()), augmentation);
+		return d.toBuilder().grid(a.integer("grid", d.grid())).crops(a.integer("crops", d.crops()))
+				.mining(choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse), (float) a.number("mining-subset", d.subset())).warmup(a.integer("warmup", d.warmup()))
+				.augmentation(augmentation).build();
 	}
 
 	/** --map-mode exact|strided; absent: {@code fallback} (null: as the model was trained). */

@@ -58,6 +58,38 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 			if (!(subset > 0 && subset <= 1)) throw new IllegalArgumentException("The mining subset must be a fraction in (0, 1], got " + subset);
 			if (warmup < 0) throw new IllegalArgumentException("Warm-up steps must not be negative");
 		}
+
+		/** These settings, to change some by name (the defaults of a patch size: {@code TeacherSettings.defaults(p).dense().toBuilder()}). */
+		public Builder toBuilder() { return new Builder(this); }
+
+		/** The dense trainer's settings by name; {@link #build} checks them. */
+		public static final class Builder {
+			private int grid, crops, warmup;
+			private Mining mining;
+			private float subset;
+			private DenseAugmentation augmentation;
+
+			private Builder(Dense d) {
+				grid = d.grid;
+				crops = d.crops;
+				mining = d.mining;
+				subset = d.subset;
+				warmup = d.warmup;
+				augmentation = d.augmentation;
+			}
+
+			/** Side of the strided output grid of a crop. */
+			public Builder grid(int side) { grid = side; return this; }
+			/** Crop pairs per step. */
+			public Builder crops(int n) { crops = n; return this; }
+			/** How negatives are mined, and for {@link Mining#SUBSET} the share of candidates searched. */
+			public Builder mining(Mining m, float share) { mining = m; subset = share; return this; }
+			/** Steps of linear learning-rate warm-up. */
+			public Builder warmup(int steps) { warmup = steps; return this; }
+			public Builder augmentation(DenseAugmentation a) { augmentation = a; return this; }
+
+			public Dense build() { return new Dense(grid, crops, mining, subset, warmup, augmentation); }
+		}
 	}
 
 	/**

@@ -33,13 +33,13 @@ public class DenseTeacherTrainingTest {
 	public static TeacherSettings tiny() {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
 		return TeacherSettings.builder(17).networkSize(8, 16).learningRate(2e-3f).seed(3).useGpu(false).mode(TeacherSettings.Mode.DENSE)
-				.dense(new TeacherSettings.Dense(8, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
+				.dense(d.toBuilder().grid(8).crops(4).warmup(2).build()).build();
 	}
 
 	/** Dense settings that differ from the defaults in the mining rule only. */
 	public static TeacherSettings.Dense miningOnly(TeacherSettings.Mining mining, float subset) {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
-		return new TeacherSettings.Dense(d.grid(), d.crops(), mining, subset, d.warmup(), d.augmentation());
+		return d.toBuilder().mining(mining, subset).build();
 	}
 
 	public static List<FloatImage> noise(int count, int size, int channels, long seed) {
@@ -249,8 +249,7 @@ public class DenseTeacherTrainingTest {
 		TeacherSettings plain = tiny().toBuilder().iterations(6).build();
 		TeacherSettings.Dense d = plain.dense();
 		TeacherSettings.DenseAugmentation a = d.augmentation();
-		TeacherSettings withDefects = plain.toBuilder().dense(new TeacherSettings.Dense(d.grid(), d.crops(), d.mining(), d.subset(), d.warmup(),
-				a.toBuilder().syntheticDefects(0.5f).build())).build();
+		TeacherSettings withDefects = plain.toBuilder().dense(d.toBuilder().augmentation(a.toBuilder().syntheticDefects(0.5f).build()).build()).build();
 		List<FloatImage> images = smoothNoise(4, 48, 2);
 		TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, withDefects, null), TeacherTraining.Files.NONE, Progress.NONE);
 		boolean anyDefectLoss = false;
@@ -292,7 +291,7 @@ public class DenseTeacherTrainingTest {
 		for (int i = 0; i < full.losses().size(); i++) assertArrayEquals(full.losses().get(i), resumed.losses().get(i), "step " + i);
 		assertArrayEquals(full.weights().get(0), TeacherFile.load(run).weights().get(0));
 
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings.toBuilder().dense(new TeacherSettings.Dense(6, 4, settings.dense().mining(), 0.5f, 2, settings.dense().augmentation())).build(), null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings.toBuilder().dense(settings.dense().toBuilder().grid(6).crops(4).mining(settings.dense().mining(), 0.5f).warmup(2).build()).build(), null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
 		// A dense checkpoint does not resume as a patch run, nor a patch checkpoint as a dense one.
 		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new PatchObjective(TeacherTrainingTest.photos(), TeacherTrainingTest.tiny(), null, null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
