@@ -69,8 +69,7 @@ public final class PretextAdaptation {
 		// The default augmentation with flips and turns (train-teacher --flips --turns), as in the adaptation rows.
 		TeacherSettings.DenseAugmentation a = d.dense().augmentation();
 		TeacherSettings s = d.toBuilder().iterations(iterations).learningRate(2e-4f).useGpu(false).mode(TeacherSettings.Mode.DENSE)
-				.dense(new TeacherSettings.Dense(grid, d.dense().crops(), d.dense().mining(), d.dense().subset(), 10,
-						new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), true, true, a.maxShift(), a.scale(), defects)))
+				.dense(d.dense().toBuilder().grid(grid).warmup(10).augmentation(a.toBuilder().flips(true).turns(true).syntheticDefects(defects).build()).build())
 				.build();
 		TeacherWeights start = TeacherFile.defaultTeacher(p, images.get(0).channels());
 		int stride = start.architecture().outputStride();

@@ -75,12 +75,12 @@ public final class TeacherThroughput {
 		TeacherSettings.DenseAugmentation a = x.augmentation();
 		int crops = x.crops();
 		for (int k = 2; k < parts.length; k++) {
-			if (parts[k].equals("geometric")) a = new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), true, true, a.maxShift(), 0.1f);
+			if (parts[k].equals("geometric")) a = a.toBuilder().flips(true).turns(true).scale(0.1f).syntheticDefects(0).build();
 			else if (parts[k].startsWith("lr=")) b.learningRate(Float.parseFloat(parts[k].substring(3)));
 			else if (parts[k].startsWith("crops=")) crops = Integer.parseInt(parts[k].substring(6));
 			else throw new IllegalArgumentException("Unknown variant option " + parts[k]);
 		}
-		return b.mode(TeacherSettings.Mode.DENSE).dense(new TeacherSettings.Dense(x.grid(), crops, TeacherSettings.Mining.parse(parts[1]), x.subset(), x.warmup(), a)).build();
+		return b.mode(TeacherSettings.Mode.DENSE).dense(x.toBuilder().crops(crops).mining(TeacherSettings.Mining.parse(parts[1]), x.subset()).augmentation(a).build()).build();
 	}
 
 	static TeacherTraining.Result train(List<FloatImage> images, TeacherSettings s) throws Exception {
@@ -116,7 +116,7 @@ public final class TeacherThroughput {
 			// Photometric changes and a shift only: neither trainer is asked for invariance to turns here.
 			TeacherSettings.DenseAugmentation a = defaults.dense().augmentation();
 			CropPairSampler sampler = new CropPairSampler(heldout, norm, arch, defaults.dense().grid(),
-					new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), false, false, a.maxShift(), 0));
+					a.toBuilder().flips(false).turns(false).scale(0).syntheticDefects(0).build());
 			double hard = 0, count = 0;
 			double[][] moments = new double[d][d];
 			double[] sums = new double[d];
@@ -161,6 +161,6 @@ public final class TeacherThroughput {
 	/** The default dense settings with the hardest negative of all candidates. */
 	private static TeacherSettings.Dense hardest() {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
-		return new TeacherSettings.Dense(d.grid(), d.crops(), TeacherSettings.Mining.HARDEST, 1, d.warmup(), d.augmentation());
+		return d.toBuilder().mining(TeacherSettings.Mining.HARDEST, 1).build();
 	}
 }

@@ -16,6 +16,7 @@ import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.BatchDetectJob;
 import io.github.stad.jobs.EvaluateJob;
+import io.github.stad.jobs.EvaluateRequest;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.RefineJob;
 import io.github.stad.jobs.RefineRequest;
@@ -276,30 +277,30 @@ public final class Main {
 		if (mapsDir != null && a.optional("model", null) != null) throw new Args.UsageException("give either --model (score the test set now) or --maps (use maps already scored), not both");
 		String test = a.required("test");
 		String masks = a.optional("masks", null);
-		Path outDir = a.path("out");
-		double maxFpr = CHECK.rate("max-fpr", a.number("max-fpr", 0.3), true);
-		int tile = CHECK.tile("tile", a.integer("tile", 256));
-		MapMode maps = mapMode(a, null);
+		EvaluateRequest.Builder b = EvaluateRequest.builder(a.path("out")).maxFpr(a.number("max-fpr", EvaluateRequest.DEFAULT_MAX_FPR))
+				.tile(a.integer("tile", ScoreRequest.DEFAULT_TILE)).check(CHECK); // before the test set is resolved
+		b.maps(mapMode(a, null));
 		boolean gpu = !a.flag("cpu");
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(test);
 		if (modelFile != null) guard = guard.reads(modelFile, "the model file this command reads (--model)");
 		a.rejectUnknown();
 		List<ImageEntry> tests = ImageSets.resolve(test);
 		if (masks != null) tests = ImageSets.withMasks(tests, Path.of(masks));
-		EvaluateJob.checkOutputs(tests, outDir, maxFpr, tile, guard);
+		EvaluateRequest request = b.tests(tests).guard(guard).build(CHECK);
+		EvaluateJob.checkOutputs(request);
 		if (mapsDir != null) {
-			printSummary(EvaluateJob.run(EvaluateJob.fromMaps(Path.of(mapsDir)), tests, outDir, maxFpr, progress), maxFpr, outDir, out);
+			printSummary(EvaluateJob.run(EvaluateJob.fromMaps(Path.of(mapsDir)), request, progress), request, out);
 			return;
 		}
 		try (AnomalyModel model = ModelBundle.load(modelFile, gpu)) {
-			printSummary(EvaluateJob.run(model, tests, outDir, maxFpr, tile, maps, guard, progress), maxFpr, outDir, out);
+			printSummary(EvaluateJob.run(model, request, progress), request, out);
 		}
 	}
 
-	private static void printSummary(EvaluationReport report, double maxFpr, Path outDir, PrintStream out) {
+	private static void printSummary(EvaluationReport report, EvaluateRequest request, PrintStream out) {
 		EvaluationReport.Summary s = report.overall();
-		out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", maxFpr, s.auPro(), s.pixelAuroc(), s.imageAuroc(),
-				s.images(), s.regions(), outDir.resolve("metrics.json"));
+		out.printf("AU-PRO@%.2f %.4f, pixel AUROC %.4f, image AUROC %.4f (%d images, %d regions) -> %s%n", request.maxFpr(), s.auPro(), s.pixelAuroc(), s.imageAuroc(),
+				s.images(), s.regions(), request.outDir().resolve("metrics.json"));
 	}
 
 	private static void trainTeacher(Args a, Progress progress, PrintStream out) throws IOException {
@@ -308,32 +309,25 @@ public final class Main {
 		if (p < 0) throw new Args.UsageException("--patch-size is required (17, 33 or 65)");
 		Path file = a.path("out");
 		TeacherSettings d = TeacherSettings.defaults(p);
-		CHECK.patchSizes("patch-size", new int[] { p });
-		CHECK.count("width", a.integer("width", d.network().width()), 1, io.github.stad.engine.net.Architecture.MAX_SIZE);
-		CHECK.count("descriptor-dim", a.integer("descriptor-dim", d.network().descriptorDim()), 1, io.github.stad.engine.net.Architecture.MAX_SIZE);
-		CHECK.count("batch", a.integer("batch", d.batchSize()), 2, 4096);
-		CHECK.positive("learning-rate", a.number("learning-rate", d.optimiser().learningRate()));
+		TeacherRequest.Builder b = TeacherRequest.builder(p, file).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
+				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize())).learningRate(a.number("learning-rate", d.optimiser().learningRate()))
+				.check(CHECK); // before anything is read
 		String distill = a.optional("distill", null);
 		String targets = a.optional("targets", null);
 		boolean distilMode = "distil".equalsIgnoreCase(a.optional("mode", "")) || "distill".equalsIgnoreCase(a.optional("mode", ""));
-		TeacherSettings s = TeacherSettings.builder(p).networkSize(a.integer("width", d.network().width()), a.integer("descriptor-dim", d.network().descriptorDim()))
-				.iterations(a.integer("iterations", d.iterations())).batch(a.integer("batch", d.batchSize()))
-				.learningRate((float) a.number("learning-rate", d.optimiser().learningRate()))
-				.lambdas((float) a.number("lambda-k", distill == null && !distilMode ? 0 : 1), (float) a.number("lambda-m", distilMode ? 0 : d.losses().lambdaM()),
-						(float) a.number("lambda-c", d.losses().lambdaC()))
+		b.lambdas(a.number("lambda-k", distill == null && !distilMode ? 0 : 1), a.number("lambda-m", distilMode ? 0 : d.losses().lambdaM()), a.number("lambda-c", d.losses().lambdaC()))
 				.seed(a.integer("seed", (int) d.seed())).checkpointEvery(a.integer("checkpoint-every", d.checkpointEvery())).useGpu(!a.flag("cpu"))
-				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense())).build();
-		int distillSize = a.integer("distill-input-size", TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE);
+				.mode(choice(a, "mode", d.mode().name(), TeacherSettings.Mode::parse)).dense(denseSettings(a, d.dense()));
+		b.distill(distill, a.integer("distill-input-size", TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE));
 		String resume = a.optional("resume", null);
-		String init = a.optional("init", null);
+		b.initial(a.optional("init", null)).targets(targets == null ? null : Path.of(targets)).resume(resume == null ? null : Path.of(resume));
 		OutputGuard guard = OutputGuard.cli(a.flag("overwrite")).readsSet(images);
 		a.rejectUnknown();
 		List<ImageEntry> set = ImageSets.resolve(images);
-		Path resumeFile = resume == null ? null : Path.of(resume);
-		TeacherRequest request = TeacherRequest.builder(set, images, s, file).initial(init).distill(distill, distillSize).targets(targets == null ? null : Path.of(targets))
-				.resume(resumeFile).guard(guard).build();
+		TeacherRequest request = b.images(set, images).guard(guard).build(CHECK);
 		TrainTeacherJob.checkOutput(request);
-		out.println("Pretraining a p=" + p + " teacher (" + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); " + Djl.describe());
+		out.println("Pretraining a p=" + p + " teacher (" + request.settings().mode().name().toLowerCase(java.util.Locale.ROOT) + " mode) on " + set.size() + " image(s); "
+				+ Djl.describe());
 		TeacherTraining.Result r = TrainTeacherJob.run(request, progress);
 		float[] first = r.losses().get(0), last = r.losses().get(r.losses().size() - 1);
 		out.printf("Teacher: %s (loss %.4f -> %.4f over %d iterations)%n", file, first[0], last[0], r.losses().size());
@@ -342,12 +336,13 @@ public final class Main {
 	/** The dense trainer's options; each defaults to TeacherSettings' value for this p. */
 	static TeacherSettings.Dense denseSettings(Args a, TeacherSettings.Dense d) {
 		TeacherSettings.DenseAugmentation g = d.augmentation();
-		TeacherSettings.DenseAugmentation augmentation = new TeacherSettings.DenseAugmentation((float) a.number("brightness", g.brightness()),
-				(float) a.number("contrast", g.contrast()), (float) a.number("gamma", g.gamma()), (float) a.number("blur", g.blur()), (float) a.number("noise", g.noiseStd()),
-				a.flag("flips") || g.flips(), a.flag("turns") || g.turns(), a.integer("shift", g.maxShift()), (float) a.number("scale", g.scale()),
-				(float) a.number("synthetic-defects", g.syntheticDefects()));
-		return new TeacherSettings.Dense(a.integer("grid", d.grid()), a.integer("crops", d.crops()), choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse),
-				(float) a.number("mining-subset", d.subset()), a.integer("warmup", d.warmup()), augmentation);
+		TeacherSettings.DenseAugmentation augmentation = g.toBuilder().brightness((float) a.number("brightness", g.brightness())).contrast((float) a.number("contrast", g.contrast()))
+				.gamma((float) a.number("gamma", g.gamma())).blur((float) a.number("blur", g.blur())).noise((float) a.number("noise", g.noiseStd()))
+				.flips(a.flag("flips") || g.flips()).turns(a.flag("turns") || g.turns()).shift(a.integer("shift", g.maxShift())).scale((float) a.number("scale", g.scale()))
+				.syntheticDefects((float) a.number("synthetic-defects", g.syntheticDefects())).build();
+		return d.toBuilder().grid(a.integer("grid", d.grid())).crops(a.integer("crops", d.crops()))
+				.mining(choice(a, "mining", d.mining().name(), TeacherSettings.Mining::parse), (float) a.number("mining-subset", d.subset())).warmup(a.integer("warmup", d.warmup()))
+				.augmentation(augmentation).build();
 	}
 
 	/** --map-mode exact|strided; absent: {@code fallback} (null: as the model was trained). */

@@ -44,8 +44,7 @@ public class DetectAnomaliesCommand extends ModelCommand {
 			description = "Also add each scale's regression error (e) and student variance (v) maps as further channels.")
 	private boolean add_scale_maps;
 
-	@Parameter(label = "Map mode", choices = { "model", "exact", "strided" }, persist = false,
-			description = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).")
+	@Parameter(label = "Map mode", choices = { ModelCommand.AS_TRAINED, "exact", "strided" }, persist = false, description = ModelCommand.MAP_MODE_HELP)
 	protected String map_mode = ModelCommand.AS_TRAINED;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly map")

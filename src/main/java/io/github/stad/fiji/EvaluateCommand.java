@@ -5,11 +5,11 @@ import ij.measure.ResultsTable;
 import io.github.stad.engine.eval.EvaluationReport;
 import io.github.stad.engine.eval.ProCurve;
 import io.github.stad.engine.model.AnomalyModel;
-import io.github.stad.engine.model.MapMode;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
 import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.EvaluateJob;
+import io.github.stad.jobs.EvaluateRequest;
 import io.github.stad.jobs.OutputGuard;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -46,10 +46,9 @@ public class EvaluateCommand extends ModelCommand {
 	private boolean overwrite;
 
 	@Parameter(label = "Integrate PRO up to FPR", min = "0.001", max = "1", persist = false, description = "AU-PRO is the area under the PRO curve up to this false-positive rate (0.3 as in MVTec AD).")
-	private double max_fpr = 0.3;
+	private double max_fpr = EvaluateRequest.DEFAULT_MAX_FPR;
 
-	@Parameter(label = "Map mode", choices = { "model", "exact", "strided" }, persist = false,
-			description = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).")
+	@Parameter(label = "Map mode", choices = { ModelCommand.AS_TRAINED, "exact", "strided" }, persist = false, description = ModelCommand.MAP_MODE_HELP)
 	protected String map_mode = ModelCommand.AS_TRAINED;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "AU-PRO")
@@ -73,12 +72,12 @@ public class EvaluateCommand extends ModelCommand {
 		if (!given(mask_folder) || !mask_folder.isDirectory()) throw new IllegalArgumentException("Choose an existing ground-truth mask folder (mask_folder), got " + mask_folder);
 		if (!given(output_folder)) throw new IllegalArgumentException("Choose an output folder (output_folder)");
 		List<ImageEntry> tests = ImageSets.withMasks(ImageSets.fromFolder(test_folder.toPath()), mask_folder.toPath());
-		ArgumentChecks.FIJI.rate("max-fpr", max_fpr, true);
 		OutputGuard guard = OutputGuard.fiji(overwrite).reads(model_file == null ? null : model_file.toPath(), "the model file this command reads (model_file)");
-		EvaluateJob.checkOutputs(tests, output_folder.toPath(), max_fpr, tile_size, guard); // before the model loads
-		MapMode maps = mapMode(map_mode);
+		EvaluateRequest request = EvaluateRequest.builder(output_folder.toPath()).tests(tests).maxFpr(max_fpr).tile(tile_size).maps(mapMode(map_mode)).guard(guard)
+				.build(ArgumentChecks.FIJI);
+		EvaluateJob.checkOutputs(request); // before the model loads
 		try (AnomalyModel model = openModel()) {
-			EvaluationReport report = EvaluateJob.run(model, tests, output_folder.toPath(), max_fpr, tile_size, maps, guard, progress());
+			EvaluationReport report = EvaluateJob.run(model, request, progress());
 			EvaluationReport.Summary s = report.overall();
 			au_pro = s.auPro();
 			pixel_auroc = s.pixelAuroc();

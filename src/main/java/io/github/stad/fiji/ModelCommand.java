@@ -27,6 +27,9 @@ public abstract class ModelCommand extends StadCommand {
 	/** The map_mode choice that scores as the model was trained. */
 	static final String AS_TRAINED = "model";
 
+	/** The help of map_mode, the same wherever a command scores with a model (not every ModelCommand does, so each that does declares the field). */
+	static final String MAP_MODE_HELP = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).";
+
 	/** A map_mode choice: null for {@link #AS_TRAINED}; a value the dialog cannot give (a macro's typo) says what to type. */
 	protected static MapMode mapMode(String choice) {
 		if (choice == null || choice.isBlank() || choice.strip().equalsIgnoreCase(AS_TRAINED)) return null;

@@ -20,8 +20,7 @@ public abstract class SegmentingCommand extends ModelCommand {
 	@Parameter(label = "Minimum region size (pixels)", min = "1", persist = false, description = "Smaller regions are ignored.")
 	protected int min_region_size = io.github.stad.engine.regions.Regions.DEFAULT_MIN_AREA;
 
-	@Parameter(label = "Map mode", choices = { "model", "exact", "strided" }, persist = false,
-			description = "model: as the model was trained; exact: every pixel computed; strided: p = 33/65 on their 4/8-pixel grid, interpolated (several times faster).")
+	@Parameter(label = "Map mode", choices = { ModelCommand.AS_TRAINED, "exact", "strided" }, persist = false, description = ModelCommand.MAP_MODE_HELP)
 	protected String map_mode = ModelCommand.AS_TRAINED;
 
 	/** The threshold the parameters ask for; the mode is checked before the model is loaded. */

@@ -3,6 +3,7 @@ package io.github.stad.fiji;
 import io.github.stad.engine.teacher.TeacherSettings;
 import io.github.stad.engine.teacher.TeacherTraining;
 import io.github.stad.io.ImageSets;
+import io.github.stad.jobs.ArgumentChecks;
 import io.github.stad.jobs.OutputGuard;
 import io.github.stad.jobs.TeacherRequest;
 import io.github.stad.jobs.TrainTeacherJob;
@@ -88,13 +89,12 @@ public class TrainTeacherCommand extends StadCommand {
 	protected void execute() throws Exception {
 		if (!given(images_folder)) throw new IllegalArgumentException("Choose a folder of photographs (images_folder)");
 		if (!given(teacher_file)) throw new IllegalArgumentException("Choose where to save the teacher (teacher_file)");
-		int p = Integer.parseInt(patch_size.trim());
-		TeacherSettings s = TeacherSettings.builder(p).networkSize(network_width, descriptor_size).iterations(iterations)
-				.lambdas((float) lambda_k, (float) lambda_m, (float) lambda_c).seed(seed).useGpu(use_gpu).mode(TeacherSettings.Mode.parse(mode)).build();
-		String distill = given(distill_file) ? distill_file.getPath() : null;
-		TeacherRequest request = TeacherRequest.builder(ImageSets.resolve(images_folder.getPath()), images_folder.getPath(), s, teacher_file.toPath())
-				.distill(distill, TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE).targets(given(targets_folder) ? targets_folder.toPath() : null)
-				.resume(given(resume_file) ? resume_file.toPath() : null).guard(OutputGuard.fiji(overwrite)).build();
+		TeacherRequest request = TeacherRequest.builder(ArgumentChecks.FIJI.patchSize("patch-size", patch_size), teacher_file.toPath())
+				.networkSize(network_width, descriptor_size).iterations(iterations).lambdas(lambda_k, lambda_m, lambda_c).seed(seed).useGpu(use_gpu)
+				.mode(TeacherSettings.Mode.parse(mode)).distill(given(distill_file) ? distill_file.getPath() : null, TeacherRequest.DEFAULT_DISTILL_INPUT_SIZE)
+				.targets(given(targets_folder) ? targets_folder.toPath() : null).resume(given(resume_file) ? resume_file.toPath() : null).guard(OutputGuard.fiji(overwrite))
+				.check(ArgumentChecks.FIJI) // before the photographs are listed
+				.images(ImageSets.resolve(images_folder.getPath()), images_folder.getPath()).build(ArgumentChecks.FIJI);
 		TeacherTraining.Result r = TrainTeacherJob.run(request, progress());
 		final_loss = r.losses().get(r.losses().size() - 1)[0];
 		log.info(title() + ": teacher written to " + teacher_file + " (final loss " + String.format("%.4f", final_loss) + ")");

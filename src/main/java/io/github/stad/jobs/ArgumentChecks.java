@@ -70,6 +70,16 @@ public final class ArgumentChecks {
 		return sizes;
 	}
 
+	/** A patch size given as text (a choice a macro may mistype): 17, 33 or 65. */
+	public int patchSize(String key, String text) {
+		String given = text == null ? "" : text.strip();
+		try {
+			return patchSizes(key, new int[] { Integer.parseInt(given) })[0];
+		} catch (NumberFormatException e) {
+			throw new BadValueException(named(key, given) + ": choose 17, 33 or 65");
+		}
+	}
+
 	/** A whole number in [min, max]. */
 	public int count(String key, int value, int min, int max) {
 		if (value < min || value > max) throw new BadValueException(named(key, value) + (max == Integer.MAX_VALUE ? ": must be at least " + min : ": must lie between " + min + " and " + max));

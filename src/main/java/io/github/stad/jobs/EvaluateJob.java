@@ -31,13 +31,8 @@ public final class EvaluateJob {
 
 	private EvaluateJob() {}
 
-	/** Maps computed by the model now. */
-	public static MapSource scoring(AnomalyModel model, int tileSize) {
-		return scoring(model, tileSize, model.mapMode());
-	}
-
 	/** Maps computed by the model now, as {@code mode} says. */
-	public static MapSource scoring(AnomalyModel model, int tileSize, MapMode mode) {
+	private static MapSource scoring(AnomalyModel model, int tileSize, MapMode mode) {
 		return (entry, image) -> model.score(image, tileSize, mode, Progress.NONE).score().channel(0);
 	}
 
@@ -61,37 +56,32 @@ public final class EvaluateJob {
 		};
 	}
 
-	/** @param tests entries with masks already matched (defect-free images have none) */
-	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, Progress progress) throws IOException {
-		return run(model, tests, outDir, maxFpr, tileSize, OutputGuard.noOverwrite(), progress);
-	}
-
 	/** What can be checked before the model is loaded or an image read (idempotent for one guard). */
-	public static void checkOutputs(List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, OutputGuard guard) {
-		if (tests.isEmpty()) throw new IllegalArgumentException("No test images");
-		if (!(maxFpr > 0 && maxFpr <= 1)) throw new IllegalArgumentException("The false-positive rate to integrate PRO up to must lie between 0 and 1 (1 included), got " + maxFpr);
-		if (tileSize < ArgumentChecks.MIN_TILE) throw new IllegalArgumentException("The tile size must be at least " + ArgumentChecks.MIN_TILE + " pixels, got " + tileSize);
-		guard.readsImages(tests);
-		guard.checkFolder(outDir);
-		guard.checkFile(outDir.resolve("metrics.json"), null);
-		guard.checkFile(outDir.resolve("pro_curve.png"), null);
+	public static void checkOutputs(EvaluateRequest request) {
+		OutputGuard guard = request.guard();
+		guard.readsImages(request.tests());
+		guard.checkFolder(request.outDir());
+		guard.checkFile(request.outDir().resolve("metrics.json"), null);
+		guard.checkFile(request.outDir().resolve("pro_curve.png"), null);
 	}
 
-	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, OutputGuard guard, Progress progress)
-			throws IOException {
-		return run(model, tests, outDir, maxFpr, tileSize, null, guard, progress);
+	/** Scores the test set with the model now (in the request's map mode; null: as the model was calibrated) and evaluates the maps. */
+	public static EvaluationReport run(AnomalyModel model, EvaluateRequest request, Progress progress) throws IOException {
+		checkOutputs(request);
+		MapMode mode = BatchDetectJob.mapMode(model, request.maps(), progress);
+		return evaluate(scoring(model, request.tileSize(), mode), request, progress);
 	}
 
-	/** @param maps how the maps are computed; null: as the model was calibrated */
-	public static EvaluationReport run(AnomalyModel model, List<ImageEntry> tests, Path outDir, double maxFpr, int tileSize, MapMode maps, OutputGuard guard,
-			Progress progress) throws IOException {
-		checkOutputs(tests, outDir, maxFpr, tileSize, guard);
-		MapMode mode = BatchDetectJob.mapMode(model, maps, progress);
-		return run(scoring(model, tileSize, mode), tests, outDir, maxFpr, progress);
+	/** Evaluates the maps of a source, e.g. {@link #fromMaps} (the request's tile size and map mode are not used). */
+	public static EvaluationReport run(MapSource maps, EvaluateRequest request, Progress progress) throws IOException {
+		checkOutputs(request);
+		return evaluate(maps, request, progress);
 	}
 
-	/** Evaluates the maps of a source; {@link #checkOutputs} must have passed. */
-	public static EvaluationReport run(MapSource maps, List<ImageEntry> tests, Path outDir, double maxFpr, Progress progress) throws IOException {
+	private static EvaluationReport evaluate(MapSource maps, EvaluateRequest request, Progress progress) throws IOException {
+		List<ImageEntry> tests = request.tests();
+		Path outDir = request.outDir();
+		double maxFpr = request.maxFpr();
 		List<ScoredImage> scored = new ArrayList<>();
 		for (int i = 0; i < tests.size(); i++) {
 			progress.checkCancelled();

@@ -2,15 +2,18 @@ package io.github.stad.jobs;
 
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.files.ModelBundle;
+import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.training.ModelRefiner;
+import io.github.stad.engine.training.TrainingImages;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,8 +80,8 @@ public final class RefineJob {
 		if (added.isEmpty()) throw new IllegalArgumentException("No images to add: give the normal images the model should learn");
 		checkOutput(request, sets, List.of());
 		Path out = request.out();
-		java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
-		try (io.github.stad.engine.files.OutputLock lock = io.github.stad.engine.files.OutputLock.acquire(out, "the model file", progress::log)) {
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		try (OutputLock lock = OutputLock.acquire(out, "the model file", progress::log)) {
 			request.guard().checkFile(out, null); // again under the lock: a run that wrote it meanwhile has made it an existing file
 			return refineAndSave(request, sets, added, addedName, progress);
 		}
@@ -92,7 +95,7 @@ public final class RefineJob {
 		AnomalyModel model = ModelBundle.load(request.model(), settings.compute().useGpu());
 		AnomalyModel refined;
 		try {
-			refined = ModelRefiner.refine(model, training, validation, settings, provenance(added, addedName, sets), progress);
+			refined = ModelRefiner.refine(model, new TrainingImages(training, validation), settings, provenance(added, addedName, sets), progress);
 		} catch (RuntimeException e) {
 			model.close();
 			throw e;

@@ -21,18 +21,13 @@ public final class ResultRows {
 	/** One image: its score, whether any region reached the threshold, and why it failed if it did. */
 	public record ImageRow(String image, float imageScore, double threshold, boolean flagged, int regions, int largestRegion, String error, boolean outputLost) {
 
-		/** A row whose outputs were written (or that failed before writing). */
-		public ImageRow(String image, float imageScore, double threshold, boolean flagged, int regions, int largestRegion, String error) {
-			this(image, imageScore, threshold, flagged, regions, largestRegion, error, false);
-		}
-
 		public static ImageRow of(String image, float imageScore, double threshold, List<Regions.Region> regions) {
 			int largest = regions.stream().mapToInt(Regions.Region::area).max().orElse(0);
-			return new ImageRow(image, imageScore, threshold, !regions.isEmpty(), regions.size(), largest, "");
+			return new ImageRow(image, imageScore, threshold, !regions.isEmpty(), regions.size(), largest, "", false);
 		}
 
 		public static ImageRow failed(String image, double threshold, String error) {
-			return new ImageRow(image, Float.NaN, threshold, false, 0, 0, error);
+			return new ImageRow(image, Float.NaN, threshold, false, 0, 0, error, false);
 		}
 
 		/** Scored, but its outputs (map, overlay, ROI set) could not be written: an error of the run, not of the image. */

@@ -6,6 +6,7 @@ import io.github.stad.engine.files.OutputLock;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.net.TeacherWeights;
 import io.github.stad.engine.training.ModelTrainer;
+import io.github.stad.engine.training.TrainingImages;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 
@@ -77,7 +78,7 @@ public final class TrainJob {
 		Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("normalData", request.normalName());
 		provenance.put("validationData", request.validationName());
-		ModelTrainer.Outcome outcome = ModelTrainer.train(normal, validation, request.settings(), teachers, provenance, progress);
+		ModelTrainer.Outcome outcome = ModelTrainer.train(new TrainingImages(normal, validation), request.settings(), teachers, provenance, progress);
 		if (!Double.isFinite(outcome.model().threshold())) {
 			outcome.close();
 			throw new IllegalStateException("Training diverged: the default threshold came out " + outcome.model().threshold()

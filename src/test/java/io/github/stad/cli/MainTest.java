@@ -90,6 +90,17 @@ class MainTest {
 	}
 
 	@Test
+	void everyDenseAugmentationFlagReachesItsNamedStrengthAndTheRestKeepTheirDefaults() {
+		io.github.stad.engine.teacher.TeacherSettings.Dense defaults = io.github.stad.engine.teacher.TeacherSettings.defaults(33).dense();
+		var given = Main.denseSettings(new Args(List.of("--brightness", "0.3", "--contrast", "0.4", "--gamma", "0.5", "--blur", "2", "--noise", "0.06", "--turns",
+				"--shift", "3", "--scale", "0.2", "--synthetic-defects", "0.7"), java.util.Set.of("flips", "turns")), defaults).augmentation();
+		assertEquals(List.of(0.3f, 0.4f, 0.5f, 2f, 0.06f, 0.2f, 0.7f), List.of(given.brightness(), given.contrast(), given.gamma(), given.blur(), given.noiseStd(),
+				given.scale(), given.syntheticDefects()));
+		assertEquals(List.of(false, true, 3), List.of(given.flips(), given.turns(), given.maxShift()));
+		assertEquals(defaults.augmentation(), Main.denseSettings(new Args(List.of(), java.util.Set.of("flips", "turns")), defaults).augmentation());
+	}
+
+	@Test
 	void trainTeacherDenseModeTakesItsFlagsAndRefusesUnknownChoices() throws IOException {
 		Path out = dir.resolve("dense-p17.zip");
 		Run r = stad("train-teacher", "--images", SAMPLES.resolve("normal").toString(), "--patch-size", "17", "--out", out.toString(), "--mode", "dense",

@@ -583,6 +583,19 @@ class CommandsTest {
 	}
 
 	@Test
+	void trainTeacherNamesABadPatchSizeOrWidthAsAMacroSpellsIt() throws Exception {
+		Path teacher = dir.resolve("bad-teacher.zip");
+		Map<String, Object> in = new HashMap<>(Map.of("images_folder", sample("normal"), "patch_size", "70", "iterations", 1, "teacher_file", teacher.toFile()));
+		String patchSize = failure(run(TrainTeacherCommand.class, in));
+		assertTrue(patchSize.contains("patch_size=70") && patchSize.contains("17, 33, 65"), patchSize);
+		in.put("patch_size", "17");
+		in.put("network_width", 2000);
+		String width = failure(run(TrainTeacherCommand.class, in));
+		assertTrue(width.contains("network_width=2000: must lie between 1 and"), width);
+		assertFalse(Files.exists(teacher));
+	}
+
+	@Test
 	void trainTeacherColourModeTeachesTheShippedGrayTeacherColour() throws Exception {
 		Path photos = io.github.stad.testutil.Synthetic.writeRgbPhotos(dir.resolve("colour-photos"), 2);
 		Path teacher = dir.resolve("teacher-colour.zip");

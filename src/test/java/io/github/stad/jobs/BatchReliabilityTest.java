@@ -9,6 +9,7 @@ import io.github.stad.engine.files.ModelBundle;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.training.ModelTrainer;
+import io.github.stad.engine.training.TrainingImages;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
@@ -42,7 +43,7 @@ class BatchReliabilityTest {
 		List<FloatImage> normal = TrainJob.read(ImageSets.fromFolder(Path.of("sample-images/normal")), "normal", Progress.NONE);
 		List<FloatImage> validation = TrainJob.read(ImageSets.fromFolder(Path.of("sample-images/validation")), "validation", Progress.NONE);
 		TrainingSettings s = TrainingSettings.builder().patchSizes(17).students(2).epochs(1).crop(32, 4).networkSize(4, 8).useGpu(false).build();
-		try (ModelTrainer.Outcome o = ModelTrainer.train(normal, validation, s, (p, c) -> null, Map.of(), Progress.NONE)) {
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(normal, validation), s, (p, c) -> null, Map.of(), Progress.NONE)) {
 			ModelBundle.save(o.model(), dir.resolve("model.zip"));
 		}
 		model = ModelBundle.load(dir.resolve("model.zip"), false);

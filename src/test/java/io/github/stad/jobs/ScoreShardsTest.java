@@ -30,7 +30,7 @@ class ScoreShardsTest {
 		for (int i = 0; i < inputs.size(); i++) {
 			String label = BatchDetectJob.label(inputs.get(i));
 			rows.add(i == 3 ? ResultRows.ImageRow.failed(label, 2.5, "not a readable image: \"x\", line 1\nline 2")
-					: new ResultRows.ImageRow(label, 0.5f + i, 2.5, i % 3 == 0, i % 3, 7, ""));
+					: new ResultRows.ImageRow(label, 0.5f + i, 2.5, i % 3 == 0, i % 3, 7, "", false));
 		}
 		return rows;
 	}

@@ -6,6 +6,7 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.training.ModelTrainer;
+import io.github.stad.engine.training.TrainingImages;
 import io.github.stad.engine.training.TrainingSettings;
 import io.github.stad.io.ImageEntry;
 import io.github.stad.io.ImageSets;
@@ -40,7 +41,7 @@ class TimeEstimateTest {
 			@Override public void update(String message, double fraction) { if (message.matches("Scoring \\S+ \\(\\d+/\\d+\\).*")) events.add(message); }
 			@Override public void log(String message) { events.add(message); }
 		};
-		try (ModelTrainer.Outcome o = ModelTrainer.train(normal, Synthetic.textures("v", 1, 40, 40, 9), s, (p, c) -> null, Map.of(), Progress.NONE)) {
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(normal, Synthetic.textures("v", 1, 40, 40, 9)), s, (p, c) -> null, Map.of(), Progress.NONE)) {
 			AnomalyModel model = o.model();
 			BatchDetectJob.run(model, ScoreRequest.builder(dir.resolve("out")).inputs(inputs).guard(OutputGuard.cli(false)).build(ArgumentChecks.CLI), recording);
 		}

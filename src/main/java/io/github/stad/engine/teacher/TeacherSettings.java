@@ -58,6 +58,38 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 			if (!(subset > 0 && subset <= 1)) throw new IllegalArgumentException("The mining subset must be a fraction in (0, 1], got " + subset);
 			if (warmup < 0) throw new IllegalArgumentException("Warm-up steps must not be negative");
 		}
+
+		/** These settings, to change some by name (the defaults of a patch size: {@code TeacherSettings.defaults(p).dense().toBuilder()}). */
+		public Builder toBuilder() { return new Builder(this); }
+
+		/** The dense trainer's settings by name; {@link #build} checks them. */
+		public static final class Builder {
+			private int grid, crops, warmup;
+			private Mining mining;
+			private float subset;
+			private DenseAugmentation augmentation;
+
+			private Builder(Dense d) {
+				grid = d.grid;
+				crops = d.crops;
+				mining = d.mining;
+				subset = d.subset;
+				warmup = d.warmup;
+				augmentation = d.augmentation;
+			}
+
+			/** Side of the strided output grid of a crop. */
+			public Builder grid(int side) { grid = side; return this; }
+			/** Crop pairs per step. */
+			public Builder crops(int n) { crops = n; return this; }
+			/** How negatives are mined, and for {@link Mining#SUBSET} the share of candidates searched. */
+			public Builder mining(Mining m, float share) { mining = m; subset = share; return this; }
+			/** Steps of linear learning-rate warm-up. */
+			public Builder warmup(int steps) { warmup = steps; return this; }
+			public Builder augmentation(DenseAugmentation a) { augmentation = a; return this; }
+
+			public Dense build() { return new Dense(grid, crops, mining, subset, warmup, augmentation); }
+		}
 	}
 
 	/**
@@ -80,9 +112,39 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 			if (!(syntheticDefects >= 0)) throw new IllegalArgumentException("The synthetic-defect weight must not be negative, got " + syntheticDefects);
 		}
 
-		/** Without synthetic defects. */
-		public DenseAugmentation(float brightness, float contrast, float gamma, float blur, float noiseStd, boolean flips, boolean turns, int maxShift, float scale) {
-			this(brightness, contrast, gamma, blur, noiseStd, flips, turns, maxShift, scale, 0);
+		/** Named strengths, starting from the defaults (photometric changes and a shift of one stride; no flips, turns, rescaling or synthetic defects). */
+		public static Builder builder() { return new Builder(); }
+
+		/** These strengths, to change some by name. */
+		public Builder toBuilder() {
+			return builder().brightness(brightness).contrast(contrast).gamma(gamma).blur(blur).noise(noiseStd).flips(flips).turns(turns).shift(maxShift).scale(scale)
+					.syntheticDefects(syntheticDefects);
+		}
+
+		/** The strengths by name; {@link #build} checks them. */
+		public static final class Builder {
+			private float brightness = 0.2f, contrast = 0.2f, gamma = 0.2f, blur = 1, noiseStd = 0.1f, scale, syntheticDefects;
+			private boolean flips, turns;
+			private int maxShift = 1;
+
+			private Builder() {}
+
+			public Builder brightness(float a) { brightness = a; return this; }
+			public Builder contrast(float a) { contrast = a; return this; }
+			public Builder gamma(float a) { gamma = a; return this; }
+			public Builder blur(float sigma) { blur = sigma; return this; }
+			public Builder noise(float std) { noiseStd = std; return this; }
+			public Builder flips(boolean on) { flips = on; return this; }
+			public Builder turns(boolean on) { turns = on; return this; }
+			/** A shift of up to this many grid steps. */
+			public Builder shift(int strides) { maxShift = strides; return this; }
+			public Builder scale(float s) { scale = s; return this; }
+			/** The weight of the planted-defect triplet term (0: off). */
+			public Builder syntheticDefects(float weight) { syntheticDefects = weight; return this; }
+
+			public DenseAugmentation build() {
+				return new DenseAugmentation(brightness, contrast, gamma, blur, noiseStd, flips, turns, maxShift, scale, syntheticDefects);
+			}
 		}
 	}
 
@@ -150,7 +212,7 @@ public record TeacherSettings(int patchSize, NetworkSize network, int iterations
 		private Builder(int patchSize) {
 			this.patchSize = patchSize;
 			this.maxShift = Math.max(1, patchSize / 16);
-			this.dense = new Dense(defaultGrid(patchSize), 8, Mining.SEMI_HARD, 0.125f, 100, new DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, false, false, 1, 0));
+			this.dense = new Dense(defaultGrid(patchSize), 8, Mining.SEMI_HARD, 0.125f, 100, DenseAugmentation.builder().build());
 		}
 
 		/** Grid sides whose steps cost about the same at every p (docs/benchmarks.md): 24², 12², 8² anchors per crop. */

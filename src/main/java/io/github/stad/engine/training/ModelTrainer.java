@@ -7,7 +7,6 @@ import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
 import io.github.stad.engine.image.ImageChecks;
 import io.github.stad.engine.image.InputNormalisation;
-import io.github.stad.engine.image.Resampling;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.MapMode;
@@ -42,26 +41,26 @@ public final class ModelTrainer {
 
 	private ModelTrainer() {}
 
-	public static Outcome train(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings,
-			TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress) {
-		return train(normal, validation, settings, teachers, provenance, progress, StepBudget.WALL_CLOCK);
+	/**
+	 * @param images     the normal images the students learn and the validation images that calibrate
+	 * @param teachers   the pretrained teacher for each patch size (none: a random one, with a warning)
+	 * @param provenance what the model records of where its images came from
+	 */
+	public static Outcome train(TrainingImages images, TrainingSettings settings, TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress) {
+		return train(images, settings, teachers, provenance, progress, StepBudget.WALL_CLOCK);
 	}
 
 	/** @param clock nanoseconds, for the time budget (tests give their own) */
-	static Outcome train(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings,
-			TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress, LongSupplier clock) {
-		int channels = requireImages(normal, validation, settings);
-		double processingScale = settings.processingScale();
-		if (processingScale != 1) { // everything below sees the images as the model will score them
-			normal = normal.stream().map(i -> resized(i, processingScale)).toList();
-			validation = validation.stream().map(i -> resized(i, processingScale)).toList();
-		}
+	static Outcome train(TrainingImages images, TrainingSettings settings, TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress,
+			LongSupplier clock) {
+		int channels = requireImages(images.normal(), images.validation(), settings);
+		TrainingImages scaled = images.resized(settings.processingScale()); // everything below sees the images as the model will score them
 		TrainingPlan plan = TrainingPlan.make(settings, clock);
 		progress.log(plan.describe());
 		Run run = new Run(settings, plan, clock, provenance, progress);
 		boolean ok = false;
 		try {
-			Outcome outcome = run.train(normal, validation, teachers, channels);
+			Outcome outcome = run.train(scaled.normal(), scaled.validation(), teachers, channels);
 			ok = true;
 			return outcome;
 		} finally {
@@ -183,21 +182,7 @@ public final class ModelTrainer {
 		/** The e/v maps of the validation windows at every scale calibrate the scores and the threshold. */
 		private Calibration calibrate(List<CalibrationSample.Window> windows) {
 			Progress calibrating = plan.stage(TrainingPlan.Kind.CALIBRATION, 0).progress(progress);
-			List<List<ScaleModel.Maps>> valMaps = new ArrayList<>();
-			for (int s = 0; s < scales.size(); s++) valMaps.add(new ArrayList<>());
-			int count = windows.size();
-			for (int i = 0; i < count; i++) {
-				CalibrationSample.Window win = windows.get(i);
-				FloatImage image = normalisation.apply(win.image()); // whole image: the window's scores read its surroundings
-				for (int s = 0; s < scales.size(); s++) {
-					ScaleModel scale = scales.get(s);
-					double from = (i * scales.size() + s) / (double) (scales.size() * count);
-					calibrating.update("Validation: p=" + scale.architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
-					double to = (i * scales.size() + s + 1) / (double) (scales.size() * count);
-					valMaps.get(s).add(windowMaps(scale, image, win, settings.compute().tileSize(), settings.maps(), calibrating.range(from, to)));
-				}
-			}
-			return Calibration.fit(valMaps, settings.thresholdFpr());
+			return Calibration.fit(validationMaps(scales, windows, normalisation, settings.compute().tileSize(), settings.maps(), calibrating), settings.thresholdFpr());
 		}
 
 		/** The model, with what it was trained on and how in its info. */
@@ -312,6 +297,24 @@ public final class ModelTrainer {
 		return new double[] { first, last };
 	}
 
+	/** Per scale, the e and v maps of each validation window (of the whole image through {@code normalisation}), in the given map mode: what {@link Calibration#fit} takes. */
+	static List<List<ScaleModel.Maps>> validationMaps(List<ScaleModel> scales, List<CalibrationSample.Window> windows, InputNormalisation normalisation, int tileSize,
+			MapMode mode, Progress progress) {
+		List<List<ScaleModel.Maps>> maps = new ArrayList<>();
+		for (int s = 0; s < scales.size(); s++) maps.add(new ArrayList<>());
+		int count = windows.size(), n = scales.size();
+		for (int i = 0; i < count; i++) {
+			CalibrationSample.Window win = windows.get(i);
+			FloatImage image = normalisation.apply(win.image()); // whole image: the window's scores read its surroundings
+			for (int s = 0; s < n; s++) {
+				double from = (i * n + s) / (double) (n * count), to = (i * n + s + 1) / (double) (n * count);
+				progress.update("Validation: p=" + scales.get(s).architecture().patchSize() + ", image " + (i + 1) + "/" + count, from);
+				maps.get(s).add(windowMaps(scales.get(s), image, win, tileSize, mode, progress.range(from, to)));
+			}
+		}
+		return maps;
+	}
+
 	/** The e and v values of a window's pixels, its pieces one after another (the calibration needs their values, not their places). */
 	static ScaleModel.Maps windowMaps(ScaleModel scale, FloatImage image, CalibrationSample.Window win, int tileSize, MapMode mode, Progress progress) {
 		List<CalibrationSample.Rect> parts = win.parts();
@@ -374,10 +377,6 @@ public final class ModelTrainer {
 			}
 		}
 		return seconds;
-	}
-
-	static FloatImage resized(FloatImage image, double scale) {
-		return Resampling.areaResize(image, Resampling.scaledSide(image.width(), scale), Resampling.scaledSide(image.height(), scale));
 	}
 
 	private static FloatImage crop(FloatImage image, int w, int h) {

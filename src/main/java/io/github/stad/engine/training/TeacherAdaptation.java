@@ -89,9 +89,9 @@ public final class TeacherAdaptation {
 		TeacherSettings settings = TeacherSettings.builder(arch.patchSize()).networkSize(arch.width(), arch.descriptorDim())
 				.iterations(budget instanceof StepBudget.Steps s ? s.count() : 1).learningRate(LEARNING_RATE).seed(seed).checkpointEvery(0).useGpu(useGpu)
 				.mode(TeacherSettings.Mode.DENSE)
-				.dense(new TeacherSettings.Dense(grid, CROPS, TeacherSettings.Mining.SEMI_HARD, 0.125f, WARMUP,
+				.dense(TeacherSettings.defaults(arch.patchSize()).dense().toBuilder().grid(grid).crops(CROPS).mining(TeacherSettings.Mining.SEMI_HARD, 0.125f).warmup(WARMUP)
 						// Flips and 90° turns: they helped on the probe (textures without a preferred orientation).
-						new TeacherSettings.DenseAugmentation(0.2f, 0.2f, 0.2f, 1, 0.1f, true, true, shift, 0)))
+						.augmentation(TeacherSettings.DenseAugmentation.builder().flips(true).turns(true).shift(shift).build()).build())
 				.build();
 		try {
 			TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, settings, start), budget, TeacherTraining.Files.NONE, progress);

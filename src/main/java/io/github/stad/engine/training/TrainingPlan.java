@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * preparation (adaptation to the normal images when asked for, then the statistics of its
  * descriptors), then the students of each patch size, then calibration on the validation images.
  * Each stage has its part of the progress bar; under a time budget this is the only place where
- * minutes become step budgets. {@link ModelTrainer} runs the stages in this order.
+ * minutes become step budgets. {@link ModelTrainer} runs the stages in this order; {@link ModelRefiner}
+ * runs a {@link #refinement} plan, which has only the students and calibration.
  */
 public final class TrainingPlan {
 
@@ -33,13 +34,15 @@ public final class TrainingPlan {
 
 	private final TrainingSettings settings;
 	private final List<Stage> stages;
+	private final int scales;
 	private final LongSupplier clock;
 	private final long start;
 	private double calibrationSeconds;
 
-	private TrainingPlan(TrainingSettings settings, List<Stage> stages, LongSupplier clock) {
+	private TrainingPlan(TrainingSettings settings, List<Stage> stages, int scales, LongSupplier clock) {
 		this.settings = settings;
 		this.stages = List.copyOf(stages);
+		this.scales = scales;
 		this.clock = clock;
 		this.start = clock.getAsLong(); // the time budget counts from here
 	}
@@ -55,9 +58,27 @@ public final class TrainingPlan {
 			if (adaptation > 0) at = add(stages, new Stage(Kind.TEACHER_ADAPTATION, p, "Adapting the p=" + p + " teacher to the normal images", at, at + adaptation / sizes.length));
 			at = add(stages, new Stage(Kind.TEACHER_STATISTICS, p, "Statistics of the p=" + p + " teacher", at, at + STATISTICS_PART / sizes.length));
 		}
-		for (int p : sizes) at = add(stages, new Stage(Kind.STUDENTS, p, "Training the p=" + p + " students", at, at + students / sizes.length));
+		addStudentsAndCalibration(stages, sizes, at, students);
+		return new TrainingPlan(settings, stages, sizes.length, clock);
+	}
+
+	/**
+	 * The plan of a refinement of a model with these patch sizes: its students continued, then calibration.
+	 * Under a time budget the students get what is left of it less the most that validation may take
+	 * ({@link ModelTrainer#VALIDATION_SHARE}), which is set aside from the start.
+	 */
+	public static TrainingPlan refinement(TrainingSettings settings, int[] patchSizes, LongSupplier clock) {
+		List<Stage> stages = new ArrayList<>();
+		addStudentsAndCalibration(stages, patchSizes, 0, BEFORE_CALIBRATION);
+		TrainingPlan plan = new TrainingPlan(settings, stages, patchSizes.length, clock);
+		if (settings.budget().timed()) plan.calibrationSeconds = ModelTrainer.VALIDATION_SHARE * settings.budget().minutes() * 60;
+		return plan;
+	}
+
+	/** The students of each patch size, sharing {@code part} of the bar from {@code at}, then calibration to the end. */
+	private static void addStudentsAndCalibration(List<Stage> stages, int[] sizes, double at, double part) {
+		for (int p : sizes) at = add(stages, new Stage(Kind.STUDENTS, p, "Training the p=" + p + " students", at, at + part / sizes.length));
 		stages.add(new Stage(Kind.CALIBRATION, 0, "Calibration on the validation images", at, 1));
-		return new TrainingPlan(settings, stages, clock);
 	}
 
 	private static double add(List<Stage> stages, Stage stage) {
@@ -116,7 +137,7 @@ public final class TrainingPlan {
 	private StepBudget deadline(double seconds, double reserved, int index, int minimum) {
 		long now = clock.getAsLong();
 		double left = seconds - (now - start) / 1e9 - reserved;
-		return new StepBudget.Until(now + (long) (Math.max(0, left) / (settings.patchSizes().length - index) * 1e9), clock, minimum);
+		return new StepBudget.Until(now + (long) (Math.max(0, left) / (scales - index) * 1e9), clock, minimum);
 	}
 
 	/**
@@ -129,7 +150,7 @@ public final class TrainingPlan {
 		this.calibrationSeconds = calibrationSeconds;
 		double spent = elapsedSeconds(), total = settings.budget().minutes() * 60;
 		double forStudents = total - spent - calibrationSeconds;
-		int n = settings.patchSizes().length;
+		int n = scales;
 		String before = adaptsTeachers() ? "teacher adaptation and statistics" : "teacher statistics";
 		if (forStudents < ModelTrainer.MIN_STUDENT_SHARE * total) { // before any student step: no model worth saving fits
 			double needed = (spent + fullCalibrationSeconds) / (1 - ModelTrainer.MIN_STUDENT_SHARE);

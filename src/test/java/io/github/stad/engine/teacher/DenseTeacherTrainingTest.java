@@ -33,13 +33,13 @@ public class DenseTeacherTrainingTest {
 	public static TeacherSettings tiny() {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
 		return TeacherSettings.builder(17).networkSize(8, 16).learningRate(2e-3f).seed(3).useGpu(false).mode(TeacherSettings.Mode.DENSE)
-				.dense(new TeacherSettings.Dense(8, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
+				.dense(d.toBuilder().grid(8).crops(4).warmup(2).build()).build();
 	}
 
 	/** Dense settings that differ from the defaults in the mining rule only. */
 	public static TeacherSettings.Dense miningOnly(TeacherSettings.Mining mining, float subset) {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
-		return new TeacherSettings.Dense(d.grid(), d.crops(), mining, subset, d.warmup(), d.augmentation());
+		return d.toBuilder().mining(mining, subset).build();
 	}
 
 	public static List<FloatImage> noise(int count, int size, int channels, long seed) {
@@ -76,7 +76,7 @@ public class DenseTeacherTrainingTest {
 		Architecture arch = new Architecture(p, channels, 8, 16);
 		int s = arch.outputStride(), rf = arch.receptiveField();
 		// Flips, turns and shifts only: then the positive must be exactly the transformed anchor window.
-		TeacherSettings.DenseAugmentation geometric = new TeacherSettings.DenseAugmentation(0, 0, 0, 0, 0, true, true, 1, 0);
+		TeacherSettings.DenseAugmentation geometric = TeacherSettings.DenseAugmentation.builder().brightness(0).contrast(0).gamma(0).blur(0).noise(0).flips(true).turns(true).shift(1).build();
 		List<FloatImage> images = noise(2, DescriptorNet.stridedInputSize(arch, grid) + 2 * s + 7, channels, p);
 		CropPairSampler sampler = new CropPairSampler(images, InputNormalisation.fit(images), arch, grid, geometric);
 		CropPairSampler.Batch b = sampler.sample(4, 7, 2);
@@ -249,8 +249,7 @@ public class DenseTeacherTrainingTest {
 		TeacherSettings plain = tiny().toBuilder().iterations(6).build();
 		TeacherSettings.Dense d = plain.dense();
 		TeacherSettings.DenseAugmentation a = d.augmentation();
-		TeacherSettings withDefects = plain.toBuilder().dense(new TeacherSettings.Dense(d.grid(), d.crops(), d.mining(), d.subset(), d.warmup(),
-				new TeacherSettings.DenseAugmentation(a.brightness(), a.contrast(), a.gamma(), a.blur(), a.noiseStd(), a.flips(), a.turns(), a.maxShift(), a.scale(), 0.5f))).build();
+		TeacherSettings withDefects = plain.toBuilder().dense(d.toBuilder().augmentation(a.toBuilder().syntheticDefects(0.5f).build()).build()).build();
 		List<FloatImage> images = smoothNoise(4, 48, 2);
 		TeacherTraining.Result r = TeacherTraining.run(new DenseObjective(images, withDefects, null), TeacherTraining.Files.NONE, Progress.NONE);
 		boolean anyDefectLoss = false;
@@ -262,7 +261,7 @@ public class DenseTeacherTrainingTest {
 		TeacherTraining.Result without = TeacherTraining.run(new DenseObjective(images, plain, null), TeacherTraining.Files.NONE, Progress.NONE);
 		for (float[] l : without.losses()) assertEquals(0f, l[1]);
 		assertFalse(java.util.Arrays.equals(r.weights().get(0), without.weights().get(0)), "the term changes the training");
-		assertThrows(IllegalArgumentException.class, () -> new TeacherSettings.DenseAugmentation(0, 0, 0, 0, 0, false, false, 0, 0, Float.NaN));
+		assertThrows(IllegalArgumentException.class, () -> TeacherSettings.DenseAugmentation.builder().syntheticDefects(Float.NaN).build());
 	}
 
 	/** Cancels once the trainer has reported {@code steps} steps, like a user stopping (or a kill after) a run. */
@@ -292,7 +291,7 @@ public class DenseTeacherTrainingTest {
 		for (int i = 0; i < full.losses().size(); i++) assertArrayEquals(full.losses().get(i), resumed.losses().get(i), "step " + i);
 		assertArrayEquals(full.weights().get(0), TeacherFile.load(run).weights().get(0));
 
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings.toBuilder().dense(new TeacherSettings.Dense(6, 4, settings.dense().mining(), 0.5f, 2, settings.dense().augmentation())).build(), null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new DenseObjective(TeacherTrainingTest.photos(), settings.toBuilder().dense(settings.dense().toBuilder().grid(6).crops(4).mining(settings.dense().mining(), 0.5f).warmup(2).build()).build(), null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
 		// A dense checkpoint does not resume as a patch run, nor a patch checkpoint as a dense one.
 		e = assertThrows(IllegalArgumentException.class, () -> TeacherTraining.run(new PatchObjective(TeacherTrainingTest.photos(), TeacherTrainingTest.tiny(), null, null), new TeacherTraining.Files(null, run, Map.of()), Progress.NONE));

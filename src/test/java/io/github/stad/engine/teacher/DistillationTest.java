@@ -33,7 +33,7 @@ public class DistillationTest {
 	static TeacherSettings settings(int steps) {
 		TeacherSettings.Dense d = TeacherSettings.defaults(17).dense();
 		return TeacherSettings.builder(17).networkSize(8, 16).lambdas(1, 0, 0.01f).learningRate(3e-3f).iterations(steps).seed(5).checkpointEvery(1).useGpu(false)
-				.mode(TeacherSettings.Mode.DISTIL).dense(new TeacherSettings.Dense(6, 4, d.mining(), d.subset(), 2, d.augmentation())).build();
+				.mode(TeacherSettings.Mode.DISTIL).dense(d.toBuilder().grid(6).crops(4).warmup(2).build()).build();
 	}
 
 	@Test

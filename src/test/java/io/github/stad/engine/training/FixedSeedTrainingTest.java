@@ -29,7 +29,7 @@ class FixedSeedTrainingTest {
 		List<FloatImage> normal = Synthetic.textures("normal", 4, 40, 40, 1);
 		List<FloatImage> validation = Synthetic.textures("val", 2, 40, 40, 100);
 		long hash;
-		try (ModelTrainer.Outcome outcome = ModelTrainer.train(normal, validation, settings, TeacherWeights.Source.NONE, Map.of(), Progress.NONE)) {
+		try (ModelTrainer.Outcome outcome = ModelTrainer.train(new TrainingImages(normal, validation), settings, TeacherWeights.Source.NONE, Map.of(), Progress.NONE)) {
 			hash = hash(outcome, Synthetic.withSquare(Synthetic.texture("test", 40, 40, 555), 16, 12, 8, 255f));
 		}
 		System.out.println("FixedSeedTrainingTest hash " + hash);

@@ -32,7 +32,7 @@ class ModelRefinerTest {
 		List<FloatImage> normal = Synthetic.textures("normal", 6, 48, 48, 1);
 		List<FloatImage> validation = Synthetic.textures("val", 2, 48, 48, 100);
 		FloatImage probe = withPatch("probe", 777);
-		AnomalyModel model = ModelTrainer.train(normal, validation, SETTINGS, TeacherWeights.Source.NONE, Map.of("normalData", "synthetic"), Progress.NONE).model();
+		AnomalyModel model = ModelTrainer.train(new TrainingImages(normal, validation), SETTINGS, TeacherWeights.Source.NONE, Map.of("normalData", "synthetic"), Progress.NONE).model();
 		float before = model.score(probe, 256, Progress.NONE).imageScore();
 		List<float[]> teacher = model.scales().get(0).teacher().exportWeights();
 		List<float[]> student = model.scales().get(0).students().get(0).exportWeights();
@@ -41,7 +41,7 @@ class ModelRefinerTest {
 		List<FloatImage> added = List.of(withPatch("fa1", 11), withPatch("fa2", 12), withPatch("fa3", 13));
 		List<FloatImage> training = new ArrayList<>(normal);
 		training.addAll(added);
-		try (AnomalyModel refined = ModelRefiner.refine(model, training, validation, SETTINGS, Map.of("addedImages", "3"), Progress.NONE)) {
+		try (AnomalyModel refined = ModelRefiner.refine(model, new TrainingImages(training, validation), SETTINGS, Map.of("addedImages", "3"), Progress.NONE)) {
 			float after = refined.score(probe, 256, Progress.NONE).imageScore();
 			assertTrue(after < before, "the added pattern should score lower after refining: " + before + " -> " + after);
 			assertArrayEquals(teacher.get(0), refined.scales().get(0).teacher().exportWeights().get(0), "the teacher is not trained");

@@ -36,7 +36,7 @@ class ModelTrainerTest {
 	static void train() {
 		List<FloatImage> normal = Synthetic.textures("normal", 6, 48, 48, 1);
 		List<FloatImage> validation = Synthetic.textures("val", 2, 48, 48, 100);
-		outcome = ModelTrainer.train(normal, validation, SETTINGS, TeacherWeights.Source.NONE, Map.of("normalData", "synthetic"), Progress.NONE);
+		outcome = ModelTrainer.train(new TrainingImages(normal, validation), SETTINGS, TeacherWeights.Source.NONE, Map.of("normalData", "synthetic"), Progress.NONE);
 		model = outcome.model();
 	}
 
@@ -132,7 +132,7 @@ class ModelTrainerTest {
 		List<FloatImage> validation = Synthetic.textures("v", 1, 48, 48, 60);
 		Path file = dir.resolve("strided.zip");
 		FloatImage image = Synthetic.texture("s", 48, 40, 61);
-		try (AnomalyModel m = ModelTrainer.train(Synthetic.textures("n", 2, 48, 48, 6), validation, strided, TeacherWeights.Source.NONE, Map.of(), Progress.NONE).model()) {
+		try (AnomalyModel m = ModelTrainer.train(new TrainingImages(Synthetic.textures("n", 2, 48, 48, 6), validation), strided, TeacherWeights.Source.NONE, Map.of(), Progress.NONE).model()) {
 			assertEquals(MapMode.STRIDED, m.mapMode());
 			// the calibration's mean error is that of the strided map of the (whole) validation image
 			float[] e = m.scales().get(0).errorAndVariance(m.normalisation().apply(validation.get(0)), 256, MapMode.STRIDED, Progress.NONE).error();
@@ -156,7 +156,7 @@ class ModelTrainerTest {
 	void oneStudentScoresWithErrorOnly() {
 		TrainingSettings one = SETTINGS.toBuilder().students(1).epochs(1).build();
 		List<FloatImage> normal = Synthetic.textures("n", 2, 32, 32, 5);
-		try (AnomalyModel m = ModelTrainer.train(normal, Synthetic.textures("v", 1, 32, 32, 50), one, TeacherWeights.Source.NONE, Map.of(), Progress.NONE).model()) {
+		try (AnomalyModel m = ModelTrainer.train(new TrainingImages(normal, Synthetic.textures("v", 1, 32, 32, 50)), one, TeacherWeights.Source.NONE, Map.of(), Progress.NONE).model()) {
 			ScaleModel.Maps maps = m.score(normal.get(0), 256, Progress.NONE).perScale().get(17);
 			for (float v : maps.variance()) assertEquals(0f, v);
 			assertEquals(0, m.calibration().scales().get(0).varianceStd());
@@ -179,7 +179,7 @@ class ModelTrainerTest {
 		e = assertThrows(IllegalArgumentException.class, () -> model.score(FloatImage.of("nan", 40, 40, withNan), 256, Progress.NONE));
 		assertTrue(e.getMessage().contains("NaN"), e.getMessage());
 
-		e = assertThrows(IllegalArgumentException.class, () -> ModelTrainer.train(List.of(), List.of(), SETTINGS, TeacherWeights.Source.NONE, Map.of(), Progress.NONE));
+		e = assertThrows(IllegalArgumentException.class, () -> ModelTrainer.train(new TrainingImages(List.of(), List.of()), SETTINGS, TeacherWeights.Source.NONE, Map.of(), Progress.NONE));
 		assertTrue(e.getMessage().contains("No normal training images"), e.getMessage());
 	}
 
@@ -192,7 +192,7 @@ class ModelTrainerTest {
 			@Override public void update(String message, double fraction) { calls++; }
 			@Override public boolean isCancelled() { return calls > 3; }
 		};
-		assertThrows(Progress.CancelledException.class, () -> ModelTrainer.train(Synthetic.textures("n", 2, 32, 32, 5), Synthetic.textures("v", 1, 32, 32, 50),
+		assertThrows(Progress.CancelledException.class, () -> ModelTrainer.train(new TrainingImages(Synthetic.textures("n", 2, 32, 32, 5), Synthetic.textures("v", 1, 32, 32, 50)),
 				SETTINGS, TeacherWeights.Source.NONE, Map.of(), cancelSoon));
 		assertEquals("previous model", Files.readString(file));
 	}

@@ -100,8 +100,8 @@ class TeacherAdaptationTest {
 		TeacherWeights.Source source = (p, c) -> p == 17 && c == 1 ? given : null;
 		TrainingSettings base = TrainingSettings.builder().patchSizes(17).students(1).epochs(1).crop(24, 2).networkSize(8, 16).seed(3).useGpu(false).build();
 		List<FloatImage> validation = Synthetic.textures("val", 1, 48, 48, 100);
-		try (ModelTrainer.Outcome plain = ModelTrainer.train(IMAGES, validation, base, source, Map.of(), Progress.NONE);
-				ModelTrainer.Outcome adapted = ModelTrainer.train(IMAGES, validation, base.toBuilder().teacherAdaptationSteps(2).build(), source, Map.of(), Progress.NONE)) {
+		try (ModelTrainer.Outcome plain = ModelTrainer.train(new TrainingImages(IMAGES, validation), base, source, Map.of(), Progress.NONE);
+				ModelTrainer.Outcome adapted = ModelTrainer.train(new TrainingImages(IMAGES, validation), base.toBuilder().teacherAdaptationSteps(2).build(), source, Map.of(), Progress.NONE)) {
 			AnomalyModel p = plain.model(), a = adapted.model();
 			assertTrue(same(given.weights(), p.scales().get(0).teacher().exportWeights()), "no adaptation: the given teacher");
 			assertFalse(same(given.weights(), a.scales().get(0).teacher().exportWeights()), "adaptation: another teacher");

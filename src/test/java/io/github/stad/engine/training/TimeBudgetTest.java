@@ -91,7 +91,7 @@ class TimeBudgetTest {
 			@Override public void update(String message, double fraction) {}
 			@Override public void log(String message) { log.add(message); }
 		};
-		try (ModelTrainer.Outcome o = ModelTrainer.train(Synthetic.textures("n", 3, 40, 40, 1), Synthetic.textures("v", 1, 40, 40, 9), s,
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(Synthetic.textures("n", 3, 40, 40, 1), Synthetic.textures("v", 1, 40, 40, 9)), s,
 				TeacherWeights.Source.NONE, Map.of(), progress, ticking(1_000_000_000L))) {
 			AnomalyModel m = o.model();
 			assertEquals("1.0", m.provenance().get("timeBudgetMinutes"));
@@ -114,8 +114,8 @@ class TimeBudgetTest {
 		TrainingSettings s = TrainingSettings.builder().patchSizes(17, 33).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false)
 				.timeBudget(0.05).build(); // 3 s, and every clock read takes 1 s
 		List<String> updates = new ArrayList<>();
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelTrainer.train(Synthetic.textures("n", 3, 40, 40, 1),
-				Synthetic.textures("v", 1, 40, 40, 9), s, TeacherWeights.Source.NONE, Map.of(), (message, fraction) -> updates.add(message), ticking(1_000_000_000L)));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelTrainer.train(new TrainingImages(Synthetic.textures("n", 3, 40, 40, 1),
+				Synthetic.textures("v", 1, 40, 40, 9)), s, TeacherWeights.Source.NONE, Map.of(), (message, fraction) -> updates.add(message), ticking(1_000_000_000L)));
 		assertTrue(e.getMessage().contains("the teacher statistics will take about"), "refused on the estimate: " + e.getMessage());
 		assertTrue(updates.stream().noneMatch(u -> u.contains("teacher descriptors")), "before the statistics: " + updates);
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("a time budget of at least (\\d+) minutes").matcher(e.getMessage());
@@ -157,7 +157,7 @@ class TimeBudgetTest {
 	void aProcessingScaleTrainsAndScoresOnResizedCopiesWithFullSizeMaps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
 		TrainingSettings s = TrainingSettings.builder().patchSizes(17).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false).epochs(2)
 				.processingScale(0.5).build();
-		try (ModelTrainer.Outcome o = ModelTrainer.train(Synthetic.textures("n", 3, 64, 64, 1), Synthetic.textures("v", 1, 64, 64, 9), s,
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(Synthetic.textures("n", 3, 64, 64, 1), Synthetic.textures("v", 1, 64, 64, 9)), s,
 				TeacherWeights.Source.NONE, Map.of(), Progress.NONE)) {
 			AnomalyModel m = o.model();
 			assertEquals(0.5, m.processingScale());

@@ -65,4 +65,23 @@ class TrainingPlanTest {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.shareOut(10, 20));
 		assertTrue(e.getMessage().contains("at least 2 minutes"), e.getMessage()); // (40 + 20) / 0.75 = 80 s
 	}
+
+	@Test
+	void aRefinementPlanContinuesTheModelsStudentsAndKeepsTheMostValidationMayTakeFromTheStart() {
+		AtomicLong now = new AtomicLong(5_000_000_000L);
+		// the settings' patch sizes are not the model's: the plan follows the model
+		TrainingPlan plan = TrainingPlan.refinement(TrainingSettings.builder().patchSizes(17, 33, 65).timeBudget(1).build(), new int[] { 17, 65 }, now::get);
+		List<Stage> stages = plan.stages();
+		assertEquals(List.of(Kind.STUDENTS, Kind.STUDENTS, Kind.CALIBRATION), stages.stream().map(Stage::kind).toList());
+		assertEquals(List.of(17, 65, 0), stages.stream().map(Stage::patchSize).toList());
+		assertEquals(0, stages.get(0).from());
+		assertEquals(stages.get(0).to(), stages.get(1).from(), 1e-12);
+		assertEquals(stages.get(1).to(), stages.get(2).from(), 1e-12);
+		assertEquals(1, stages.get(2).to());
+		now.addAndGet(1_000_000_000L);
+		StepBudget.Until first = (StepBudget.Until) plan.studentSteps(0, () -> 0);
+		// 60 s less 15 % for validation less the 1 s gone, over two scales
+		assertEquals(now.get() + (long) ((60 * (1 - ModelTrainer.VALIDATION_SHARE) - 1) / 2 * 1e9), first.deadline(), 1000);
+		assertEquals(new StepBudget.Steps(7), TrainingPlan.refinement(TrainingSettings.builder().epochs(2).build(), new int[] { 33 }, now::get).studentSteps(0, () -> 7));
+	}
 }

@@ -1,0 +1,29 @@
+package io.github.stad.engine.training;
+
+import io.github.stad.engine.image.FloatImage;
+import io.github.stad.engine.image.Resampling;
+
+import java.util.List;
+
+/**
+ * The anomaly-free images one training or refinement learns from: {@code normal}, which the students
+ * learn, and {@code validation}, which calibrate the scores and the default threshold (never learnt).
+ * Checked by the trainer that takes them, which knows what each must match.
+ */
+public record TrainingImages(List<FloatImage> normal, List<FloatImage> validation) {
+
+	public TrainingImages {
+		normal = List.copyOf(normal);
+		validation = List.copyOf(validation);
+	}
+
+	/** Both sets as a model with this processing scale sees them: area-averaged copies (scale 1: these). */
+	public TrainingImages resized(double scale) {
+		if (scale == 1) return this;
+		return new TrainingImages(normal.stream().map(i -> resized(i, scale)).toList(), validation.stream().map(i -> resized(i, scale)).toList());
+	}
+
+	private static FloatImage resized(FloatImage image, double scale) {
+		return Resampling.areaResize(image, Resampling.scaledSide(image.width(), scale), Resampling.scaledSide(image.height(), scale));
+	}
+}
