@@ -123,7 +123,7 @@ public final class ModelTrainer {
 			List<TeacherWeights> loaded = new ArrayList<>();
 			for (int p : patchSizes) loaded.add(teacherWeights(p, channels, settings, teachers, manager, progress));
 			if (settings.budget().timed() && !plan.adaptsTeachers()) { // before any real work: a budget whose statistics and validation leave the students too little is refused
-				requireBudgetFits(loaded, trainSet, normalisation.apply(validation.get(0)), pixels(validation), settings, manager, clock);
+				requireBudgetFits(loaded, normalisation.apply(validation.get(0)), pixels(validation));
 			}
 			for (int s = 0; s < patchSizes.length; s++) {
 				int p = patchSizes[s];
@@ -132,7 +132,7 @@ public final class ModelTrainer {
 				DescriptorNet teacher = DescriptorNet.fromWeights(weights.architecture(), weights.weights(), manager, device);
 				TrainingPlan.Stage stage = plan.stage(TrainingPlan.Kind.TEACHER_STATISTICS, p);
 				progress.update(stage.name(), stage.from());
-				targets.add(DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(), stage.progress(progress)));
+				targets.add(statistics(teacher, p, stage.progress(progress)));
 				info.put("teacher.p" + p, sources.get(s));
 			}
 		}
@@ -143,6 +143,64 @@ public final class ModelTrainer {
 			TrainingPlan.Stage stage = plan.stage(TrainingPlan.Kind.TEACHER_ADAPTATION, p);
 			progress.update(stage.name(), stage.from());
 			return TeacherAdaptation.adapt(weights, normal, steps, settings.seed() * 7 + p, settings.compute().useGpu(), stage.progress(progress));
+		}
+
+		/**
+		 * The teacher's μ/σ: with epochs from {@link DescriptorStatistics#SAMPLE} (fixed-seed results stay as they were);
+		 * under a time budget from the sample that the plan's seconds afford at the rate of two timed blocks.
+		 */
+		private TeacherTarget statistics(DescriptorNet teacher, int p, Progress stageProgress) {
+			long seed = settings.seed() * 31 + p;
+			int tileSize = settings.compute().tileSize();
+			if (!settings.budget().timed()) {
+				DescriptorStatistics.Sampled s = DescriptorStatistics.sample(teacher, trainSet, seed, tileSize, DescriptorStatistics.SAMPLE, stageProgress);
+				progress.log(statisticsLine(p, s, ""));
+				return s.target();
+			}
+			double perDescriptor = DescriptorStatistics.secondsPerDescriptor(teacher, trainSet.get(0), clock);
+			DescriptorStatistics.Share share = DescriptorStatistics.within(trainSet, plan.statisticsSeconds(), perDescriptor);
+			DescriptorStatistics.Sampled s = DescriptorStatistics.sample(teacher, share.images(), seed, tileSize, share.sample(), stageProgress);
+			progress.log(statisticsLine(p, s, String.format(java.util.Locale.ROOT, ", sized to %.0f s of the time budget (%.0f %% over %d patch size(s)) at %.3g ms per descriptor",
+					plan.statisticsSeconds(), 100 * TrainingPlan.STATISTICS_SHARE, settings.patchSizes().length, perDescriptor * 1e3)));
+			return s.target();
+		}
+
+		private String statisticsLine(int p, DescriptorStatistics.Sampled s, String why) {
+			return String.format(java.util.Locale.ROOT, "p=%d: teacher statistics (μ/σ) from %,d descriptors in %d of %d training images%s",
+					p, s.descriptors(), s.images(), trainSet.size(), why);
+		}
+
+		/**
+		 * Times each teacher on two blocks of one image and validation on one window, per patch size, and refuses
+		 * a time budget that would leave the students less than {@link #MIN_STUDENT_SHARE} of it, naming the
+		 * smallest that would do. The statistics are estimated with the sample their share affords.
+		 */
+		private void requireBudgetFits(List<TeacherWeights> teachers, FloatImage firstValidation, long validationPixels) {
+			long t0 = clock.getAsLong();
+			double statistics = 0, perPixel = 0;
+			for (TeacherWeights w : teachers) {
+				DescriptorNet teacher = DescriptorNet.fromWeights(w.architecture(), w.weights(), manager, manager.getDevice());
+				try {
+					double perDescriptor = DescriptorStatistics.secondsPerDescriptor(teacher, trainSet.get(0), clock);
+					DescriptorStatistics.Share share = DescriptorStatistics.within(trainSet, plan.statisticsSeconds(), perDescriptor);
+					statistics += perDescriptor * DescriptorStatistics.descriptors(share.images(), w.architecture().outputStride(), share.sample());
+					int d = w.architecture().descriptorDim();
+					float[] mu = new float[d], sigma = new float[d];
+					Arrays.fill(sigma, 1);
+					perPixel += validationSecondsPerPixel(List.of(new TeacherTarget(teacher, mu, sigma)), firstValidation, settings, manager, clock);
+				} finally {
+					teacher.close();
+				}
+			}
+			double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
+			double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
+			double forStudents = total - probes - statistics - validation;
+			if (forStudents >= MIN_STUDENT_SHARE * total) return;
+			// a larger budget affords its statistics a larger sample: at most their share more than now
+			double needed = (probes + statistics + perPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE - TrainingPlan.STATISTICS_SHARE);
+			throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: the teacher statistics will take about %.0f s and validation about %.0f s,"
+					+ " which leaves the students %s; give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images",
+					minutes(total), statistics, validation, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
 		}
 
 		/** The validation windows that will calibrate; with a time budget, what they will take is set aside and the rest shared out. */
@@ -229,47 +287,6 @@ public final class ModelTrainer {
 
 	private static long pixels(List<FloatImage> images) {
 		return images.stream().mapToLong(i -> (long) i.width() * i.height()).sum();
-	}
-
-	/**
-	 * Times the teacher statistics on one block of one image and validation on one window, per patch size,
-	 * and refuses a time budget that would leave the students less than {@link #MIN_STUDENT_SHARE} of it,
-	 * naming the smallest that would do. Costs a few passes of the teachers, not the statistics.
-	 */
-	private static void requireBudgetFits(List<TeacherWeights> teachers, List<FloatImage> trainSet, FloatImage firstValidation, long validationPixels,
-			TrainingSettings settings, NDManager manager, LongSupplier clock) {
-		long t0 = clock.getAsLong();
-		double statistics = 0, perPixel = 0;
-		for (TeacherWeights w : teachers) {
-			DescriptorNet teacher = DescriptorNet.fromWeights(w.architecture(), w.weights(), manager, manager.getDevice());
-			try {
-				long a = clock.getAsLong();
-				DescriptorStatistics.fit(teacher, List.of(trainSet.get(0)), 1, settings.compute().tileSize(), DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, Progress.NONE);
-				statistics += (clock.getAsLong() - a) / 1e9 * statisticsBlocks(trainSet, w.architecture().outputStride());
-				int d = w.architecture().descriptorDim();
-				float[] mu = new float[d], sigma = new float[d];
-				Arrays.fill(sigma, 1);
-				perPixel += validationSecondsPerPixel(List.of(new TeacherTarget(teacher, mu, sigma)), firstValidation, settings, manager, clock);
-			} finally {
-				teacher.close();
-			}
-		}
-		double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
-		double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
-		double forStudents = total - probes - statistics - validation;
-		if (forStudents >= MIN_STUDENT_SHARE * total) return;
-		double needed = (probes + statistics + perPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
-		throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: the teacher statistics will take about %.0f s and validation about %.0f s,"
-				+ " which leaves the students %s; give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images",
-				minutes(total), statistics, validation, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
-	}
-
-	/** Blocks of {@link DescriptorStatistics#BLOCK}² grid points the statistics pass over: its sample, or each image's whole grid if smaller. */
-	private static double statisticsBlocks(List<FloatImage> images, int stride) {
-		long perImage = Math.max(DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, DescriptorStatistics.SAMPLE / images.size());
-		double descriptors = 0;
-		for (FloatImage i : images) descriptors += Math.min(perImage, (long) ((i.width() - 1) / stride + 1) * ((i.height() - 1) / stride + 1));
-		return descriptors / (DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK);
 	}
 
 	/** The share of a time budget that student training must get at least, or the training is refused before it starts. */
