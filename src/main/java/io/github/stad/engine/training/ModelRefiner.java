@@ -46,6 +46,7 @@ public final class ModelRefiner {
 		if (validation.isEmpty()) throw new IllegalArgumentException("No validation images: the refined model must be calibrated on anomaly-free images");
 		for (FloatImage image : training) ImageChecks.requireCompatible(image, model.inputChannels(), model.minimumImageSize());
 		for (FloatImage image : validation) ImageChecks.requireCompatible(image, model.inputChannels(), model.minimumImageSize());
+		ImageChecks.requireOrdinaryValues(training, validation);
 		double scale = model.processingScale();
 		if (scale != 1) {
 			training = training.stream().map(i -> ModelTrainer.resized(i, scale)).toList();

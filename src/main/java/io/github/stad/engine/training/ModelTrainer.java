@@ -77,6 +77,7 @@ public final class ModelTrainer {
 		int minSize = AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), settings.processingScale());
 		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
 		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
+		ImageChecks.requireOrdinaryValues(normal, validation); // before the normalisation that such pixels would ruin
 		return channels;
 	}
 
