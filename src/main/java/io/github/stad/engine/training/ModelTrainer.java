@@ -305,14 +305,26 @@ public final class ModelTrainer {
 			double[] firstLast = firstAndLast(losses, p, students);
 			info.put("loss.p" + p, String.format(java.util.Locale.ROOT, "%.4g -> %.4g", firstLast[0], firstLast[1]));
 			info.put("validationError.p" + p, String.format(java.util.Locale.ROOT, "%.4g", calibration.scales().get(s).errorMean()));
-			progress.log(String.format(java.util.Locale.ROOT, "p=%d: %s steps, students' loss %.4g -> %.4g, validation error %.4g", p, info.get("steps.p" + p),
-					firstLast[0], firstLast[1], calibration.scales().get(s).errorMean()));
 			if (!(firstLast[1] < firstLast[0])) notLearnt.add("p=" + p + " (loss " + info.get("loss.p" + p) + ")");
 		}
+		summaryLines(info).forEach(progress::log);
 		if (notLearnt.isEmpty()) return;
 		String warning = "the students did not learn at " + String.join(", ", notLearnt) + ": the maps of this model are poor; give a larger time budget or more epochs";
 		info.put("warning", warning);
 		progress.log("WARNING: " + warning);
+	}
+
+	/**
+	 * The summary of {@link #summarise} as kept in a model's info, one line per patch size ("p=17: 120 steps, students'
+	 * loss 151.0 -> 12.30, validation error 3.000"): what the training logged and what `stad info` shows. None for
+	 * models from before the summary.
+	 */
+	public static List<String> summaryLines(Map<String, String> info) {
+		List<String> lines = new ArrayList<>();
+		info.keySet().stream().filter(k -> k.matches("loss\\.p\\d{1,4}")).mapToInt(k -> Integer.parseInt(k.substring("loss.p".length()))).sorted()
+				.forEach(p -> lines.add("p=" + p + ": " + info.getOrDefault("steps.p" + p, "?") + " steps, students' loss " + info.get("loss.p" + p)
+						+ ", validation error " + info.getOrDefault("validationError.p" + p, "?")));
+		return lines;
 	}
 
 	/** The students' mean loss over the first and over the last tenth of the steps (at least one step each). */

@@ -177,6 +177,10 @@ class TimeBudgetTest {
 		assertEquals("50.00 -> 10.00", info.get("loss.p33"));
 		assertTrue(info.get("warning").contains("did not learn at p=17") && !info.get("warning").contains("p=33"), info.toString());
 		assertTrue(log.get(log.size() - 1).startsWith("WARNING: the students did not learn at p=17"), log.toString());
+		assertEquals(List.of("p=17: 4 steps, students' loss 151.0 -> 171.0, validation error 3.000", "p=33: 4 steps, students' loss 50.00 -> 10.00, validation error 2.000"),
+				ModelTrainer.summaryLines(info), "what info shows");
+		assertEquals(ModelTrainer.summaryLines(info), log.subList(0, 2), "what the training logged");
+		assertEquals(List.of(), ModelTrainer.summaryLines(Map.of("seed", "3")), "a model from before the summary has none");
 	}
 
 	@Test
