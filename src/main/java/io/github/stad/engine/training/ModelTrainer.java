@@ -96,6 +96,8 @@ public final class ModelTrainer {
 		private final Map<String, String> info;
 		private InputNormalisation normalisation;
 		private List<FloatImage> trainSet;
+		/** Seconds per validation pixel as the budget check measured them (0: not measured), so that calibration need not time them again. */
+		private double validationRate;
 
 		Run(TrainingSettings settings, TrainingPlan plan, LongSupplier clock, Map<String, String> provenance, Progress progress) {
 			this.settings = settings;
@@ -193,6 +195,7 @@ public final class ModelTrainer {
 					teacher.close();
 				}
 			}
+			validationRate = perPixel;
 			double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
 			double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
 			double forStudents = total - probes - statistics - validation;
@@ -210,7 +213,7 @@ public final class ModelTrainer {
 			long maxValidationPixels = MAX_VALIDATION_PIXELS;
 			double secondsPerPixel = 0;
 			if (timed) {
-				secondsPerPixel = validationSecondsPerPixel(targets, normalisation.apply(validation.get(0)), settings, manager, clock);
+				secondsPerPixel = validationRate > 0 ? validationRate : validationSecondsPerPixel(targets, normalisation.apply(validation.get(0)), settings, manager, clock);
 				maxValidationPixels = validationPixelLimit(settings.budget().minutes() * 60, secondsPerPixel);
 			}
 			List<CalibrationSample.Window> windows = CalibrationSample.choose(validation, maxValidationPixels, settings.seed() * 131 + 7);

@@ -33,8 +33,9 @@ public final class TrainingPlan {
 
 	/**
 	 * The share of a time budget that the teacher statistics of all patch sizes may take together; their
-	 * sample is sized to it ({@link DescriptorStatistics#sampleWithin}). 5 %: a minute of the default
-	 * 20 minutes, where a full sample takes about that on a CPU, and a few seconds of a short budget.
+	 * sample is sized to it ({@link DescriptorStatistics#within}). 5 %: a minute of the default 20 minutes
+	 * (the full sample of three teachers took 97 s on 20 magnetic-tile images on a busy 2-core CPU, issue 34),
+	 * and seconds of a short budget, whose students need the time more than μ/σ need precision.
 	 */
 	public static final double STATISTICS_SHARE = 0.05;
 
