@@ -385,6 +385,18 @@ public final class Main {
 		}
 		int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
 		rows.forEach((k, v) -> out.println(v.isEmpty() ? k : k + " ".repeat(width - k.length()) + v));
+		trainingSummary(d.get("provenance"), out);
+	}
+
+	/** The end-of-training summary, as the training printed it, and its warning as the last line (a table must not hide it). */
+	private static void trainingSummary(Object provenance, PrintStream out) {
+		if (!(provenance instanceof Map<?, ?> p)) return;
+		Map<String, String> info = new java.util.LinkedHashMap<>();
+		p.forEach((k, v) -> info.put(String.valueOf(k), String.valueOf(v)));
+		List<String> lines = ModelTrainer.summaryLines(info);
+		if (!lines.isEmpty()) out.println("training summary");
+		for (String line : lines) out.println("  " + line);
+		if (info.containsKey("warning")) out.println("WARNING: " + info.get("warning"));
 	}
 
 	/** The README's first command: the whole workflow on the bundled sample images. */

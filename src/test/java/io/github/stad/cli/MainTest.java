@@ -230,7 +230,26 @@ class MainTest {
 		assertTrue(lines.stream().anyMatch(l -> l.matches("  teacher\\.p17 +random .*")), "provenance one line per entry: " + r.out());
 		assertTrue(lines.stream().anyMatch(l -> l.matches("  loss\\.p17 +[-0-9.e+]+ -> [-0-9.e+]+")) && lines.stream().anyMatch(l -> l.matches("  validationError\\.p17 +[0-9.e+-]+")),
 				"the training summary: " + r.out());
+		int summary = lines.indexOf("training summary");
+		assertTrue(summary > 0 && lines.get(summary + 1).matches("  p=17: \\d+ steps, students' loss [-0-9.e+]+ -> [-0-9.e+]+, validation error [0-9.e+-]+"),
+				"the summary as the training printed it: " + r.out());
 		assertFalse(r.out().contains("{") || r.out().contains("thresholdFpr") || r.out().contains(": true"), "no Java map dump: " + r.out());
+	}
+
+	@Test
+	void infoEndsWithTheWarningOfStudentsThatDidNotLearn(@TempDir Path tmp) throws IOException {
+		Path warned = tmp.resolve("warned.zip");
+		try (io.github.stad.engine.model.AnomalyModel m = io.github.stad.engine.files.ModelBundle.load(model, false)) {
+			java.util.Map<String, String> info = new java.util.LinkedHashMap<>(m.provenance());
+			info.put("warning", "the students did not learn at p=17 (loss 151.0 -> 171.0): the maps of this model are poor; give a larger time budget or more epochs");
+			io.github.stad.engine.files.ModelBundle.save(new io.github.stad.engine.model.AnomalyModel(m.manager(), m.normalisation(), m.scales(), m.calibration(), info,
+					m.processingScale(), m.mapMode()), warned);
+		}
+		Run r = stad("info", "--model", warned.toString());
+		assertEquals(0, r.code(), r.err());
+		List<String> lines = r.out().lines().toList();
+		assertEquals("WARNING: the students did not learn at p=17 (loss 151.0 -> 171.0): the maps of this model are poor; give a larger time budget or more epochs",
+				lines.get(lines.size() - 1), r.out());
 	}
 
 	@Test

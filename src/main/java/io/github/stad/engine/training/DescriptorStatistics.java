@@ -9,8 +9,10 @@ import io.github.stad.engine.net.Architecture;
 import io.github.stad.engine.net.DescriptorNet;
 import io.github.stad.engine.net.NetInputs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The per-channel mean μ and standard deviation σ of a teacher's descriptors over the training
@@ -24,6 +26,15 @@ final class DescriptorStatistics {
 	static final int SAMPLE = 1 << 18;
 	/** Side of a sampled block of grid points: large enough that the strided pass is efficient. */
 	static final int BLOCK = 32;
+	/**
+	 * Under a time budget never fewer descriptors than this (16 blocks): the per-channel mean and spread of
+	 * 16 blocks from across the images are within a few per cent of σ of the full pass, which the students'
+	 * target tolerates; fewer would let a short budget save seconds at the price of a skewed target.
+	 */
+	static final int MIN_SAMPLE = 16 * BLOCK * BLOCK;
+
+	/** μ/σ, and the descriptors and images they came from (for the log). */
+	record Sampled(TeacherTarget target, long descriptors, int images) {}
 
 	/**
 	 * μ/σ from a uniform sample of the training pixels: per image, the teacher's stride-s grid at a
@@ -37,6 +48,11 @@ final class DescriptorStatistics {
 
 	/** {@link #fit} with about {@code sample} descriptors in all. */
 	static TeacherTarget fit(DescriptorNet teacher, List<FloatImage> images, long seed, int tileSize, int sample, Progress progress) {
+		return sample(teacher, images, seed, tileSize, sample, progress).target();
+	}
+
+	/** {@link #fit} with about {@code sample} descriptors in all, and how many it took. */
+	static Sampled sample(DescriptorNet teacher, List<FloatImage> images, long seed, int tileSize, int sample, Progress progress) {
 		Architecture arch = teacher.architecture();
 		int d = arch.descriptorDim(), stride = arch.outputStride();
 		double[] sum = new double[d], sumSq = new double[d];
@@ -66,7 +82,75 @@ final class DescriptorStatistics {
 			mu[k] = (float) m;
 			sigma[k] = (float) Math.sqrt(Math.max(sumSq[k] / count - m * m, 1e-12));
 		}
-		return new TeacherTarget(teacher, mu, sigma);
+		return new Sampled(new TeacherTarget(teacher, mu, sigma), count, images.size());
+	}
+
+	/**
+	 * The sample that {@code seconds} afford at {@code secondsPerDescriptor}: at most {@link #SAMPLE}, and
+	 * never under {@link #MIN_SAMPLE}, even if the statistics then take longer than the seconds given.
+	 */
+	static int sampleWithin(double seconds, double secondsPerDescriptor) {
+		double affordable = secondsPerDescriptor > 0 ? seconds / secondsPerDescriptor : SAMPLE;
+		return (int) Math.max(MIN_SAMPLE, Math.min(SAMPLE, affordable));
+	}
+
+	/** A sample sized to a time: the images it reads and its size, whole blocks of each (see {@link #within}). */
+	record Share(List<FloatImage> images, int sample) {}
+
+	/**
+	 * The sample that {@code seconds} afford at {@code secondsPerDescriptor} ({@link #sampleWithin}), the images it
+	 * reads ({@link #imagesFor}), and its size rounded to whole blocks of each image: down, so that the time holds,
+	 * unless that falls under {@link #MIN_SAMPLE}.
+	 */
+	static Share within(List<FloatImage> images, double seconds, double secondsPerDescriptor) {
+		int sample = sampleWithin(seconds, secondsPerDescriptor);
+		List<FloatImage> chosen = imagesFor(images, sample);
+		int round = chosen.size() * BLOCK * BLOCK;
+		int blocks = Math.max(1, sample / round);
+		if ((long) blocks * round < MIN_SAMPLE) blocks = (MIN_SAMPLE + round - 1) / round;
+		return new Share(chosen, blocks * round);
+	}
+
+	/**
+	 * The images a sample of {@code sample} descriptors reads: all of them, or, when the sample is too small
+	 * for one block of each, as many as it has blocks, evenly spread over the list (so a budget holds with
+	 * thousands of images too).
+	 */
+	static List<FloatImage> imagesFor(List<FloatImage> images, int sample) {
+		int room = Math.max(1, sample / (BLOCK * BLOCK));
+		if (images.size() <= room) return images;
+		List<FloatImage> chosen = new ArrayList<>(room);
+		for (int i = 0; i < room; i++) chosen.add(images.get((int) ((long) i * images.size() / room)));
+		return chosen;
+	}
+
+	/** About how many descriptors {@link #sample} reads from these images (at offset 0 of each grid): what to time. */
+	static long descriptors(List<FloatImage> images, int stride, int sample) {
+		long perImage = Math.max(BLOCK * BLOCK, sample / images.size()), total = 0;
+		for (FloatImage image : images) {
+			int gridW = (image.width() - 1) / stride + 1, gridH = (image.height() - 1) / stride + 1;
+			long block = (long) Math.min(BLOCK, gridW) * Math.min(BLOCK, gridH);
+			long grid = (long) gridW * gridH;
+			total += grid <= perImage ? grid : (perImage + block - 1) / block * block;
+		}
+		return total;
+	}
+
+	/**
+	 * Seconds per descriptor of this teacher: the faster of two timed {@link #BLOCK}² blocks of the image
+	 * (the first pass of a network also pays for its warm-up). Costs two blocks, not the statistics.
+	 */
+	static double secondsPerDescriptor(DescriptorNet teacher, FloatImage image, LongSupplier clock) {
+		int stride = teacher.architecture().outputStride(), d = teacher.architecture().descriptorDim();
+		int bw = Math.min(BLOCK, (image.width() - 1) / stride + 1), bh = Math.min(BLOCK, (image.height() - 1) / stride + 1);
+		double[] sum = new double[d], sumSq = new double[d];
+		long fastest = Long.MAX_VALUE;
+		for (int k = 0; k < 2; k++) {
+			long t0 = clock.getAsLong();
+			accumulateBlock(teacher, image, 0, 0, bw, bh, sum, sumSq);
+			fastest = Math.min(fastest, clock.getAsLong() - t0);
+		}
+		return fastest / 1e9 / ((long) bw * bh);
 	}
 
 	/**

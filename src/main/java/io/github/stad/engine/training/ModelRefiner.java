@@ -72,6 +72,7 @@ public final class ModelRefiner {
 		if (images.validation().isEmpty()) throw new IllegalArgumentException("No validation images: the refined model must be calibrated on anomaly-free images");
 		for (FloatImage image : images.normal()) ImageChecks.requireCompatible(image, model.inputChannels(), model.minimumImageSize());
 		for (FloatImage image : images.validation()) ImageChecks.requireCompatible(image, model.inputChannels(), model.minimumImageSize());
+		ImageChecks.requireOrdinaryValues(images.normal(), images.validation());
 	}
 
 	/** The students of the {@code index}-th scale, continued from where they are for the steps the plan gives them. */

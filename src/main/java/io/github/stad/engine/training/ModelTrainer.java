@@ -76,6 +76,7 @@ public final class ModelTrainer {
 		int minSize = AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), settings.processingScale());
 		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
 		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
+		ImageChecks.requireOrdinaryValues(normal, validation); // before the normalisation that such pixels would ruin
 		return channels;
 	}
 
@@ -94,6 +95,8 @@ public final class ModelTrainer {
 		private final Map<String, String> info;
 		private InputNormalisation normalisation;
 		private List<FloatImage> trainSet;
+		/** Seconds per validation pixel as the budget check measured them (0: not measured), so that calibration need not time them again. */
+		private double validationRate;
 
 		Run(TrainingSettings settings, TrainingPlan plan, LongSupplier clock, Map<String, String> provenance, Progress progress) {
 			this.settings = settings;
@@ -122,7 +125,7 @@ public final class ModelTrainer {
 			List<TeacherWeights> loaded = new ArrayList<>();
 			for (int p : patchSizes) loaded.add(teacherWeights(p, channels, settings, teachers, manager, progress));
 			if (settings.budget().timed() && !plan.adaptsTeachers()) { // before any real work: a budget whose statistics and validation leave the students too little is refused
-				requireBudgetFits(loaded, trainSet, normalisation.apply(validation.get(0)), pixels(validation), settings, manager, clock);
+				requireBudgetFits(loaded, normalisation.apply(validation.get(0)), pixels(validation));
 			}
 			for (int s = 0; s < patchSizes.length; s++) {
 				int p = patchSizes[s];
@@ -131,7 +134,7 @@ public final class ModelTrainer {
 				DescriptorNet teacher = DescriptorNet.fromWeights(weights.architecture(), weights.weights(), manager, device);
 				TrainingPlan.Stage stage = plan.stage(TrainingPlan.Kind.TEACHER_STATISTICS, p);
 				progress.update(stage.name(), stage.from());
-				targets.add(DescriptorStatistics.fit(teacher, trainSet, settings.seed() * 31 + p, settings.compute().tileSize(), stage.progress(progress)));
+				targets.add(statistics(teacher, p, stage.progress(progress)));
 				info.put("teacher.p" + p, sources.get(s));
 			}
 		}
@@ -144,13 +147,72 @@ public final class ModelTrainer {
 			return TeacherAdaptation.adapt(weights, normal, steps, settings.seed() * 7 + p, settings.compute().useGpu(), stage.progress(progress));
 		}
 
+		/**
+		 * The teacher's μ/σ: with epochs from {@link DescriptorStatistics#SAMPLE} (fixed-seed results stay as they were);
+		 * under a time budget from the sample that the plan's seconds afford at the rate of two timed blocks.
+		 */
+		private TeacherTarget statistics(DescriptorNet teacher, int p, Progress stageProgress) {
+			long seed = settings.seed() * 31 + p;
+			int tileSize = settings.compute().tileSize();
+			if (!settings.budget().timed()) {
+				DescriptorStatistics.Sampled s = DescriptorStatistics.sample(teacher, trainSet, seed, tileSize, DescriptorStatistics.SAMPLE, stageProgress);
+				progress.log(statisticsLine(p, s, ""));
+				return s.target();
+			}
+			double perDescriptor = DescriptorStatistics.secondsPerDescriptor(teacher, trainSet.get(0), clock);
+			DescriptorStatistics.Share share = DescriptorStatistics.within(trainSet, plan.statisticsSeconds(), perDescriptor);
+			DescriptorStatistics.Sampled s = DescriptorStatistics.sample(teacher, share.images(), seed, tileSize, share.sample(), stageProgress);
+			progress.log(statisticsLine(p, s, String.format(java.util.Locale.ROOT, ", sized to %.0f s of the time budget (%.0f %% over %d patch size(s)) at %.3g ms per descriptor",
+					plan.statisticsSeconds(), 100 * TrainingPlan.STATISTICS_SHARE, settings.patchSizes().length, perDescriptor * 1e3)));
+			return s.target();
+		}
+
+		private String statisticsLine(int p, DescriptorStatistics.Sampled s, String why) {
+			return String.format(java.util.Locale.ROOT, "p=%d: teacher statistics (μ/σ) from %,d descriptors in %d of %d training images%s",
+					p, s.descriptors(), s.images(), trainSet.size(), why);
+		}
+
+		/**
+		 * Times each teacher on two blocks of one image and validation on one window, per patch size, and refuses
+		 * a time budget that would leave the students less than {@link #MIN_STUDENT_SHARE} of it, naming the
+		 * smallest that would do. The statistics are estimated with the sample their share affords.
+		 */
+		private void requireBudgetFits(List<TeacherWeights> teachers, FloatImage firstValidation, long validationPixels) {
+			long t0 = clock.getAsLong();
+			double statistics = 0, perPixel = 0;
+			for (TeacherWeights w : teachers) {
+				DescriptorNet teacher = DescriptorNet.fromWeights(w.architecture(), w.weights(), manager, manager.getDevice());
+				try {
+					double perDescriptor = DescriptorStatistics.secondsPerDescriptor(teacher, trainSet.get(0), clock);
+					DescriptorStatistics.Share share = DescriptorStatistics.within(trainSet, plan.statisticsSeconds(), perDescriptor);
+					statistics += perDescriptor * DescriptorStatistics.descriptors(share.images(), w.architecture().outputStride(), share.sample());
+					int d = w.architecture().descriptorDim();
+					float[] mu = new float[d], sigma = new float[d];
+					Arrays.fill(sigma, 1);
+					perPixel += validationSecondsPerPixel(List.of(new TeacherTarget(teacher, mu, sigma)), firstValidation, settings, manager, clock);
+				} finally {
+					teacher.close();
+				}
+			}
+			validationRate = perPixel;
+			double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
+			double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
+			double forStudents = total - probes - statistics - validation;
+			if (forStudents >= MIN_STUDENT_SHARE * total) return;
+			// a larger budget affords its statistics a larger sample: at most their share more than now
+			double needed = (probes + statistics + perPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE - TrainingPlan.STATISTICS_SHARE);
+			throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: the teacher statistics will take about %.0f s and validation about %.0f s,"
+					+ " which leaves the students %s; give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images",
+					minutes(total), statistics, validation, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
+		}
+
 		/** The validation windows that will calibrate; with a time budget, what they will take is set aside and the rest shared out. */
 		private List<CalibrationSample.Window> calibrationSample(List<FloatImage> validation) {
 			boolean timed = settings.budget().timed();
 			long maxValidationPixels = MAX_VALIDATION_PIXELS;
 			double secondsPerPixel = 0;
 			if (timed) {
-				secondsPerPixel = validationSecondsPerPixel(targets, normalisation.apply(validation.get(0)), settings, manager, clock);
+				secondsPerPixel = validationRate > 0 ? validationRate : validationSecondsPerPixel(targets, normalisation.apply(validation.get(0)), settings, manager, clock);
 				maxValidationPixels = validationPixelLimit(settings.budget().minutes() * 60, secondsPerPixel);
 			}
 			List<CalibrationSample.Window> windows = CalibrationSample.choose(validation, maxValidationPixels, settings.seed() * 131 + 7);
@@ -216,47 +278,6 @@ public final class ModelTrainer {
 		return images.stream().mapToLong(i -> (long) i.width() * i.height()).sum();
 	}
 
-	/**
-	 * Times the teacher statistics on one block of one image and validation on one window, per patch size,
-	 * and refuses a time budget that would leave the students less than {@link #MIN_STUDENT_SHARE} of it,
-	 * naming the smallest that would do. Costs a few passes of the teachers, not the statistics.
-	 */
-	private static void requireBudgetFits(List<TeacherWeights> teachers, List<FloatImage> trainSet, FloatImage firstValidation, long validationPixels,
-			TrainingSettings settings, NDManager manager, LongSupplier clock) {
-		long t0 = clock.getAsLong();
-		double statistics = 0, perPixel = 0;
-		for (TeacherWeights w : teachers) {
-			DescriptorNet teacher = DescriptorNet.fromWeights(w.architecture(), w.weights(), manager, manager.getDevice());
-			try {
-				long a = clock.getAsLong();
-				DescriptorStatistics.fit(teacher, List.of(trainSet.get(0)), 1, settings.compute().tileSize(), DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, Progress.NONE);
-				statistics += (clock.getAsLong() - a) / 1e9 * statisticsBlocks(trainSet, w.architecture().outputStride());
-				int d = w.architecture().descriptorDim();
-				float[] mu = new float[d], sigma = new float[d];
-				Arrays.fill(sigma, 1);
-				perPixel += validationSecondsPerPixel(List.of(new TeacherTarget(teacher, mu, sigma)), firstValidation, settings, manager, clock);
-			} finally {
-				teacher.close();
-			}
-		}
-		double total = settings.budget().minutes() * 60, probes = (clock.getAsLong() - t0) / 1e9;
-		double validation = perPixel * Math.min(validationPixels, validationPixelLimit(total, perPixel));
-		double forStudents = total - probes - statistics - validation;
-		if (forStudents >= MIN_STUDENT_SHARE * total) return;
-		double needed = (probes + statistics + perPixel * Math.min(validationPixels, MAX_VALIDATION_PIXELS)) / (1 - MIN_STUDENT_SHARE);
-		throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: the teacher statistics will take about %.0f s and validation about %.0f s,"
-				+ " which leaves the students %s; give a time budget of at least %d minutes, or a number of epochs, or fewer or smaller images",
-				minutes(total), statistics, validation, minutes(Math.max(0, forStudents)), (long) Math.ceil(needed / 60)));
-	}
-
-	/** Blocks of {@link DescriptorStatistics#BLOCK}² grid points the statistics pass over: its sample, or each image's whole grid if smaller. */
-	private static double statisticsBlocks(List<FloatImage> images, int stride) {
-		long perImage = Math.max(DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK, DescriptorStatistics.SAMPLE / images.size());
-		double descriptors = 0;
-		for (FloatImage i : images) descriptors += Math.min(perImage, (long) ((i.width() - 1) / stride + 1) * ((i.height() - 1) / stride + 1));
-		return descriptors / (DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK);
-	}
-
 	/** The share of a time budget that student training must get at least, or the training is refused before it starts. */
 	static final double MIN_STUDENT_SHARE = 0.25;
 
@@ -272,14 +293,26 @@ public final class ModelTrainer {
 			double[] firstLast = firstAndLast(losses, p, students);
 			info.put("loss.p" + p, String.format(java.util.Locale.ROOT, "%.4g -> %.4g", firstLast[0], firstLast[1]));
 			info.put("validationError.p" + p, String.format(java.util.Locale.ROOT, "%.4g", calibration.scales().get(s).errorMean()));
-			progress.log(String.format(java.util.Locale.ROOT, "p=%d: %s steps, students' loss %.4g -> %.4g, validation error %.4g", p, info.get("steps.p" + p),
-					firstLast[0], firstLast[1], calibration.scales().get(s).errorMean()));
 			if (!(firstLast[1] < firstLast[0])) notLearnt.add("p=" + p + " (loss " + info.get("loss.p" + p) + ")");
 		}
+		summaryLines(info).forEach(progress::log);
 		if (notLearnt.isEmpty()) return;
 		String warning = "the students did not learn at " + String.join(", ", notLearnt) + ": the maps of this model are poor; give a larger time budget or more epochs";
 		info.put("warning", warning);
 		progress.log("WARNING: " + warning);
+	}
+
+	/**
+	 * The summary of {@link #summarise} as kept in a model's info, one line per patch size ("p=17: 120 steps, students'
+	 * loss 151.0 -> 12.30, validation error 3.000"): what the training logged and what `stad info` shows. None for
+	 * models from before the summary.
+	 */
+	public static List<String> summaryLines(Map<String, String> info) {
+		List<String> lines = new ArrayList<>();
+		info.keySet().stream().filter(k -> k.matches("loss\\.p\\d{1,4}")).mapToInt(k -> Integer.parseInt(k.substring("loss.p".length()))).sorted()
+				.forEach(p -> lines.add("p=" + p + ": " + info.getOrDefault("steps.p" + p, "?") + " steps, students' loss " + info.get("loss.p" + p)
+						+ ", validation error " + info.getOrDefault("validationError.p" + p, "?")));
+		return lines;
 	}
 
 	/** The students' mean loss over the first and over the last tenth of the steps (at least one step each). */

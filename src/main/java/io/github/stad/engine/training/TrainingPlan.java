@@ -32,6 +32,14 @@ public final class TrainingPlan {
 	/** Adaptation's part of the bar is this factor times its share of the time budget (with epochs: of {@link #EPOCHS_ADAPTATION_PART}). */
 	private static final double ADAPTATION_PART_PER_SHARE = 0.8, EPOCHS_ADAPTATION_PART = 0.2;
 
+	/**
+	 * The share of a time budget that the teacher statistics of all patch sizes may take together; their
+	 * sample is sized to it ({@link DescriptorStatistics#within}). 5 %: a minute of the default 20 minutes
+	 * (the full sample of three teachers took 97 s on 20 magnetic-tile images on a busy 2-core CPU, issue 34),
+	 * and seconds of a short budget, whose students need the time more than μ/σ need precision.
+	 */
+	public static final double STATISTICS_SHARE = 0.05;
+
 	private final TrainingSettings settings;
 	private final List<Stage> stages;
 	private final int scales;
@@ -106,7 +114,7 @@ public final class TrainingPlan {
 		TrainingBudget budget = settings.budget();
 		String time = budget.timed()
 				? ModelTrainer.minutes(budget.minutes() * 60) + (adaptsTeachers() ? ", " + Math.round(100 * settings.teacherAdaptation().budgetShare()) + " % of it adapting the teachers" : "")
-						+ ", validation at most " + Math.round(100 * ModelTrainer.VALIDATION_SHARE) + " %, the students what is left"
+						+ ", teacher statistics at most " + Math.round(100 * STATISTICS_SHARE) + " %, validation at most " + Math.round(100 * ModelTrainer.VALIDATION_SHARE) + " %, the students what is left"
 				: budget.epochs() + " epochs of student training" + (adaptsTeachers() ? ", " + settings.teacherAdaptation().steps() + " teacher adaptation steps per patch size" : "");
 		return "Training plan (" + time + "): " + String.join(" → ", stages.stream().map(Stage::name).toList());
 	}
@@ -122,6 +130,12 @@ public final class TrainingPlan {
 		TeacherAdaptation.Settings adaptation = settings.teacherAdaptation();
 		if (!settings.budget().timed()) return new StepBudget.Steps(adaptation.steps());
 		return deadline(adaptation.budgetShare() * settings.budget().minutes() * 60, 0, index, ModelTrainer.MIN_ADAPTATION_STEPS);
+	}
+
+	/** Seconds that the statistics of one teacher may take: {@link #STATISTICS_SHARE} of the time budget over the patch sizes (unlimited with epochs). */
+	public double statisticsSeconds() {
+		if (!settings.budget().timed()) return Double.POSITIVE_INFINITY;
+		return STATISTICS_SHARE * settings.budget().minutes() * 60 / settings.patchSizes().length;
 	}
 
 	/**
@@ -151,7 +165,8 @@ public final class TrainingPlan {
 		double spent = elapsedSeconds(), total = settings.budget().minutes() * 60;
 		double forStudents = total - spent - calibrationSeconds;
 		int n = scales;
-		String before = adaptsTeachers() ? "teacher adaptation and statistics" : "teacher statistics";
+		// everything since the plan: loading the teachers, timing them for the budget, adapting them, their statistics
+		String before = adaptsTeachers() ? "preparing the teachers (loading, timing, adaptation, statistics)" : "preparing the teachers (loading, timing, statistics)";
 		if (forStudents < ModelTrainer.MIN_STUDENT_SHARE * total) { // before any student step: no model worth saving fits
 			double needed = (spent + fullCalibrationSeconds) / (1 - ModelTrainer.MIN_STUDENT_SHARE);
 			throw new IllegalArgumentException(String.format("The time budget of %s cannot be met: %s took %.0f s and validation will take about %.0f s, which leaves the students %s;"

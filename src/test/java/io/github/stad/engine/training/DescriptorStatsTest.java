@@ -67,4 +67,58 @@ class DescriptorStatsTest {
 			}
 		}
 	}
+
+	@org.junit.jupiter.api.Test
+	void aTimeBudgetSizesTheSampleFromTheMeasuredRateWithinAFloorAndTheFullSample() {
+		// 1 ms per descriptor: 30 s afford 30 000 descriptors
+		assertEquals(30_000, DescriptorStatistics.sampleWithin(30, 1e-3));
+		assertEquals(DescriptorStatistics.MIN_SAMPLE, DescriptorStatistics.sampleWithin(1, 1e-3), "never under the floor");
+		assertEquals(DescriptorStatistics.SAMPLE, DescriptorStatistics.sampleWithin(1e6, 1e-3), "never over today's sample");
+		assertEquals(DescriptorStatistics.SAMPLE, DescriptorStatistics.sampleWithin(Double.POSITIVE_INFINITY, 1e-3), "no budget: today's sample");
+		assertTrue(DescriptorStatistics.MIN_SAMPLE < DescriptorStatistics.SAMPLE);
+	}
+
+	@org.junit.jupiter.api.Test
+	void aShareOfTimeIsRoundedDownToWholeBlocksOfEachImageButNotUnderTheFloor() {
+		java.util.List<FloatImage> three = io.github.stad.testutil.Synthetic.textures("t", 3, 8, 8, 1);
+		int round = 3 * DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK;
+		// 1 ms per descriptor: 30 s afford 30 000 descriptors, 9 whole blocks of each of the 3 images
+		DescriptorStatistics.Share share = DescriptorStatistics.within(three, 30, 1e-3);
+		assertEquals(three, share.images());
+		assertEquals(30_000 / round * round, share.sample());
+		assertTrue(share.sample() <= 30_000);
+		// 1 s affords less than the floor: the floor, rounded up to whole blocks of each image
+		int floor = DescriptorStatistics.within(three, 1, 1e-3).sample();
+		assertTrue(floor >= DescriptorStatistics.MIN_SAMPLE && floor < DescriptorStatistics.MIN_SAMPLE + round && floor % round == 0, "" + floor);
+	}
+
+	@org.junit.jupiter.api.Test
+	void aSampleTooSmallForABlockOfEveryImageReadsImagesSpreadOverTheSet() {
+		java.util.List<FloatImage> images = new java.util.ArrayList<>();
+		for (int i = 0; i < 100; i++) images.add(new FloatImage("i" + i, 8, 8, new float[][] { new float[64] }));
+		int blocks = 20;
+		java.util.List<FloatImage> chosen = DescriptorStatistics.imagesFor(images, blocks * DescriptorStatistics.BLOCK * DescriptorStatistics.BLOCK);
+		assertEquals(blocks, chosen.size());
+		assertEquals(blocks, new java.util.HashSet<>(chosen).size(), "no image twice");
+		assertSame(images.get(0), chosen.get(0));
+		assertTrue(images.indexOf(chosen.get(blocks - 1)) >= 90, "spread to the end of the set, not its first images");
+		assertSame(images, DescriptorStatistics.imagesFor(images, DescriptorStatistics.SAMPLE), "room for all: all");
+	}
+
+	@org.junit.jupiter.api.Test
+	void theRateIsTimedOnABlockAndTheSampleReadsAsManyDescriptorsAsEstimated() {
+		Architecture arch = new Architecture(17, 1, 6, 8); // stride 1: the grid at any offset is the estimate's
+		java.util.List<FloatImage> images = io.github.stad.testutil.Synthetic.textures("t", 3, 96, 80, 4);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu(), Djl.engine().getEngineName());
+				DescriptorNet teacher = DescriptorNet.random(arch, m, Device.cpu(), 5)) {
+			long[] now = { 0 };
+			double perDescriptor = DescriptorStatistics.secondsPerDescriptor(teacher, images.get(0), () -> now[0] += 1_000_000_000L);
+			assertEquals(1.0 / (32 * 32), perDescriptor, 1e-12, "a clock that moves 1 s per read: 1 s per 32x32 block");
+			for (int sample : new int[] { DescriptorStatistics.MIN_SAMPLE, 20_000, DescriptorStatistics.SAMPLE }) {
+				DescriptorStatistics.Sampled s = DescriptorStatistics.sample(teacher, images, 1, 64, sample, Progress.NONE);
+				assertEquals(DescriptorStatistics.descriptors(images, 1, sample), s.descriptors(), "sample " + sample);
+				assertTrue(s.descriptors() <= Math.max(sample + 3L * 32 * 32, 3L * 96 * 80), s.descriptors() + " for " + sample);
+			}
+		}
+	}
 }

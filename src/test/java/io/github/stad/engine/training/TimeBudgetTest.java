@@ -120,7 +120,44 @@ class TimeBudgetTest {
 		assertTrue(updates.stream().noneMatch(u -> u.contains("teacher descriptors")), "before the statistics: " + updates);
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("a time budget of at least (\\d+) minutes").matcher(e.getMessage());
 		assertTrue(e.getMessage().contains("cannot be met") && m.find(), e.getMessage());
-		assertTrue(Integer.parseInt(m.group(1)) >= 1, e.getMessage());
+		int named = Integer.parseInt(m.group(1));
+		assertTrue(named >= 1, e.getMessage());
+		// the budget it names does work: the same training on the same clock is not refused
+		TrainingSettings enough = TrainingSettings.builder().patchSizes(17, 33).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false)
+				.timeBudget(named).build();
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(Synthetic.textures("n", 3, 40, 40, 1), Synthetic.textures("v", 1, 40, 40, 9)), enough,
+				TeacherWeights.Source.NONE, Map.of(), Progress.NONE, ticking(1_000_000_000L))) {
+			assertEquals(Double.toString((double) named), o.model().provenance().get("timeBudgetMinutes"));
+		}
+	}
+
+	@Test
+	void aTimeBudgetSizesTheTeacherStatisticsToTheirShareAndLogsWhatWasSampled() {
+		List<FloatImage> normal = Synthetic.textures("n", 3, 96, 96, 1), validation = Synthetic.textures("v", 1, 96, 96, 9);
+		List<String> timedLog = new ArrayList<>(), epochsLog = new ArrayList<>();
+		TrainingSettings.Builder b = TrainingSettings.builder().patchSizes(17).students(2).crop(24, 4).networkSize(8, 16).seed(3).useGpu(false);
+		// 1 s per clock read: two timed 32x32 blocks give 1/1024 s per descriptor; a minute gives the statistics 5 % = 3 s,
+		// which afford 3 072 descriptors, under the floor: so the floor, whose share of each of the 3 images is 6 of its
+		// 32x32 blocks (of 96² = 9 216 grid points), 3 x 6 x 1 024 in all
+		int floor = DescriptorStatistics.MIN_SAMPLE, blocksPerImage = (floor / 3 + 1023) / 1024;
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(normal, validation), b.timeBudget(1).build(), TeacherWeights.Source.NONE, Map.of(), logTo(timedLog),
+				ticking(1_000_000_000L))) {
+			String expected = String.format(java.util.Locale.ROOT, "p=17: teacher statistics (μ/σ) from %,d descriptors in 3 of 3", 3 * blocksPerImage * 1024);
+			assertTrue(timedLog.stream().anyMatch(l -> l.startsWith(expected) && l.contains("sized to 3 s of the time budget") && l.contains("at 0.977 ms per descriptor")),
+					timedLog.toString());
+		}
+		// with epochs the sample is what it always was: here every grid point
+		try (ModelTrainer.Outcome o = ModelTrainer.train(new TrainingImages(normal, validation), b.epochs(1).build(), TeacherWeights.Source.NONE, Map.of(), logTo(epochsLog))) {
+			assertTrue(epochsLog.stream().anyMatch(l -> l.equals(String.format(java.util.Locale.ROOT, "p=17: teacher statistics (μ/σ) from %,d descriptors in 3 of 3 training images", 3 * 96 * 96))),
+					epochsLog.toString());
+		}
+	}
+
+	private static Progress logTo(List<String> log) {
+		return new Progress() {
+			@Override public void update(String message, double fraction) {}
+			@Override public void log(String message) { log.add(message); }
+		};
 	}
 
 	@Test
@@ -140,6 +177,10 @@ class TimeBudgetTest {
 		assertEquals("50.00 -> 10.00", info.get("loss.p33"));
 		assertTrue(info.get("warning").contains("did not learn at p=17") && !info.get("warning").contains("p=33"), info.toString());
 		assertTrue(log.get(log.size() - 1).startsWith("WARNING: the students did not learn at p=17"), log.toString());
+		assertEquals(List.of("p=17: 4 steps, students' loss 151.0 -> 171.0, validation error 3.000", "p=33: 4 steps, students' loss 50.00 -> 10.00, validation error 2.000"),
+				ModelTrainer.summaryLines(info), "what info shows");
+		assertEquals(ModelTrainer.summaryLines(info), log.subList(0, 2), "what the training logged");
+		assertEquals(List.of(), ModelTrainer.summaryLines(Map.of("seed", "3")), "a model from before the summary has none");
 	}
 
 	@Test

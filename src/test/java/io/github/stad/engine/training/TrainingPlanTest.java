@@ -49,12 +49,20 @@ class TrainingPlanTest {
 		TrainingPlan timed = TrainingPlan.make(TrainingSettings.builder().patchSizes(17, 33).timeBudget(1).build(), now::get);
 		now.addAndGet(10_000_000_000L); // 10 s of teacher statistics
 		String line = timed.shareOut(6, 6);
-		assertTrue(line.startsWith("Time budget 60 s: teacher statistics took 10 s, validation will take about 6 s, so student training gets 44 s (22 s per patch size)"), line);
+		assertTrue(line.startsWith("Time budget 60 s: preparing the teachers (loading, timing, statistics) took 10 s, validation will take about 6 s, so student training gets 44 s (22 s per patch size)"), line);
 		StepBudget.Until first = (StepBudget.Until) timed.studentSteps(0, () -> { throw new AssertionError("no epochs with a time budget"); });
 		assertEquals(now.get() + 22_000_000_000L, first.deadline(), 1000);
 		now.set(first.deadline());
 		StepBudget.Until second = (StepBudget.Until) timed.studentSteps(1, () -> 0);
 		assertEquals(now.get() + 22_000_000_000L, second.deadline(), 1000, "the last scale gets all that is left before calibration");
+	}
+
+	@Test
+	void theTeacherStatisticsGetTheirShareOfATimeBudgetOverThePatchSizesAndNoLimitWithEpochs() {
+		TrainingPlan timed = TrainingPlan.make(TrainingSettings.builder().patchSizes(17, 33).timeBudget(10).build(), () -> 0);
+		assertEquals(TrainingPlan.STATISTICS_SHARE * 600 / 2, timed.statisticsSeconds(), 1e-9);
+		assertTrue(timed.describe().contains("teacher statistics at most " + Math.round(100 * TrainingPlan.STATISTICS_SHARE) + " %"), timed.describe());
+		assertEquals(Double.POSITIVE_INFINITY, TrainingPlan.make(TrainingSettings.builder().patchSizes(17).epochs(2).build(), () -> 0).statisticsSeconds());
 	}
 
 	@Test
