@@ -24,14 +24,15 @@ seconds() { awk -v n="$1" '$1 == n { s = $2 } END { print (s == "" ? "-" : s) }'
 [ -f "$out/data/split.csv" ] || bench/run_java.sh io.github.stad.bench.MagneticTileSubset "$data/split.csv" "$out/data" "$scale" \
   "${TRAIN_EVERY:-10}" "${VAL_EVERY:-5}" 1
 sets="$out/sets.csv"
-# test images with a side under MIN_SIDE pixels (the largest patch) cannot be scored: left out of pool and candidates
+# images with a side under MIN_SIDE pixels (the largest patch) can be neither trained on nor scored: left out
 awk -F, -v fe="${FREE_EVERY:-4}" -v ce="${CANDIDATE_EVERY:-12}" -v de="${DEFECT_EVERY:-10}" -v min="${MIN_SIDE:-65}" 'BEGIN { OFS = "," }
-  NR == 1 || $3 != "test" { print; next }
+  NR == 1 { print; next }
   { cmd = "file -b \"" $1 "\""; cmd | getline info; close(cmd); split(info, f, ", "); split(f[2], wh, " x ")
-    small = (wh[1] + 0 < min || wh[2] + 0 < min); if (small) smalls++ }
+    small = (wh[1] + 0 < min || wh[2] + 0 < min); if (small) smalls[$3]++ }
+  $3 != "test" { if (!small) print; next }
   tolower($4) == "good" { g = free++; if (small) next; if (g % fe == 0) $3 = "pool"; else if (g % ce == 2) $3 = "candidates"; else next; print; next }
   { if (defect++ % de == 0 && !small) { $3 = "pool"; print } }
-  END { print smalls " test images under " min " pixels a side left out" > "/dev/stderr" }' "$out/data/split.csv" > "$sets"
+  END { for (k in smalls) printf "%s: %d images under %d pixels a side left out\n", k, smalls[k], min > "/dev/stderr" }' "$out/data/split.csv" > "$sets"
 for s in train val pool candidates; do log "$s: $(awk -F, -v s=$s '$3 == s' "$sets" | wc -l) images"; done
 
 # 2. the model
