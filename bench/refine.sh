@@ -8,7 +8,9 @@
 # Settings (environment): SCALE (0.5), TRAIN_EVERY (10: 60 train images), VAL_EVERY (5: 20), FREE_EVERY (4: every
 # 4th defect-free test image is in the pool), CANDIDATE_EVERY (12: every 12th defect-free test image, from the 3rd,
 # never in the pool, is a refine candidate), DEFECT_EVERY (10: every 10th defective test image is in the pool),
-# MIN_SIDE (65), SEED (1). Stages whose output exists are skipped, so a run resumes.
+# MIN_SIDE (65), SEED (1), CONTROL (0; 1: also refine with HANDFUL of the model's own training images, the same
+# budget and nothing new, and score the pool with that model: what the extra steps and new calibration do alone).
+# Stages whose output exists are skipped, so a run resumes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/out/refine}"; handful="${2:-5}"; train_min="${3:-6}"; refine_min="${4:-3}"; train_args="${5:---patch-sizes 65 --map-mode strided}"
@@ -69,6 +71,16 @@ fi
 scores after "$out/refined.zip" "$sets:pool"
 scores handful-after "$out/refined.zip" "$out/refine.csv:refine"   # the refine images themselves, with the refined model
 
+# the control: the same refinement with images the model already trains on
+if [ "${CONTROL:-0}" = 1 ]; then
+  { head -n 1 "$sets"; awk -F, 'BEGIN { OFS = "," } $3 == "train" { $3 = "refine"; print }' "$sets" | awk -v n="$handful" 'NR % 11 == 1 && k++ < n'; } > "$out/control.csv"
+  if [ ! -f "$out/control.zip" ]; then
+    timed control bin/stad refine --model "$out/model.zip" --normal "$out/control.csv:refine" --out "$out/control.zip" \
+      --time-budget "$refine_min" --seed "$seed" --cpu 2>&1 | tee "$out/control.log"
+  fi
+  scores control "$out/control.zip" "$sets:pool"
+fi
+
 # 5. the table
 # flagged NAME LABEL_TEST: "k of n" images of the pool whose label passes the test (good / not good) that are flagged
 flagged() {
@@ -79,8 +91,10 @@ threshold() { grep -o '(threshold [0-9.]*' "$out/$1.log" | tail -n 1 | cut -d' '
 metric() { python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))["overall"][sys.argv[2]]; print("-" if v is None else "%.3f" % v)' "$out/$1-eval/metrics.json" "$2"; }
 { echo "| model | false alarms (defect-free flagged) | defective flagged | AU-PRO@0.3 | pixel AUROC | image AUROC | threshold | train / refine time |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-  for m in before after; do
-    [ $m = before ] && { step=train; t="$(seconds train) s"; } || { step=refine; t="$(seconds refine) s"; }
+  for m in before after control; do
+    [ -f "$out/$m/scores.csv" ] || continue
+    case $m in before) step=train ;; after) step=refine ;; *) step=control ;; esac
+    t="$(seconds $step) s"
     echo "| $m | $(flagged $m 1) | $(flagged $m 0) | $(metric $m auPro) | $(metric $m pixelAuroc) | $(metric $m imageAuroc) | $(threshold $step) | $t |"
   done
 } | tee "$out/table.md"
