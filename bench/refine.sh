@@ -3,17 +3,18 @@
 # evaluation pool of defect-free and defective test images, refines the model (`stad refine`) with a handful of
 # flagged defect-free test images from OUTSIDE the pool, and scores the same pool again.
 # Usage: bench/refine.sh [OUT_DIR] [HANDFUL] [TRAIN_MINUTES] [REFINE_MINUTES] ["TRAIN_ARGS"]
-# Defaults: bench/out/refine, 5 images, 6-minute training, 3-minute refinement, TRAIN_ARGS "--patch-sizes 65 --map-mode
-# strided" (one patch size and strided maps: what scoring about 100 images twice on a loaded 2-core machine affords).
+# Defaults: bench/out/refine, 5 images, 6-minute training, 3-minute refinement, TRAIN_ARGS "--patch-sizes 33 --map-mode
+# strided" (one patch size, as in bench/magnetic_tile.sh's reduced protocol: p = 65 covers half a half-size tile; strided
+# maps: what scoring about 100 images three times on a loaded 2-core machine affords).
 # Settings (environment): SCALE (0.5), TRAIN_EVERY (10: 60 train images), VAL_EVERY (5: 20), FREE_EVERY (4: every
 # 4th defect-free test image is in the pool), CANDIDATE_EVERY (12: every 12th defect-free test image, from the 3rd,
 # never in the pool, is a refine candidate), DEFECT_EVERY (10: every 10th defective test image is in the pool),
-# MIN_SIDE (65), SEED (1), CONTROL (0; 1: also refine with HANDFUL of the model's own training images, the same
+# MIN_SIDE (33: the patch size), SEED (1), CONTROL (0; 1: also refine with HANDFUL of the model's own training images, the same
 # budget and nothing new, and score the pool with that model: what the extra steps and new calibration do alone).
 # Stages whose output exists are skipped, so a run resumes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-bench/out/refine}"; handful="${2:-5}"; train_min="${3:-6}"; refine_min="${4:-3}"; train_args="${5:---patch-sizes 65 --map-mode strided}"
+out="${1:-bench/out/refine}"; handful="${2:-5}"; train_min="${3:-6}"; refine_min="${4:-3}"; train_args="${5:---patch-sizes 33 --map-mode strided}"
 scale="${SCALE:-0.5}"; seed="${SEED:-1}"
 data=../shared/data/magnetic-tile
 mkdir -p "$out"
@@ -27,7 +28,7 @@ seconds() { awk -v n="$1" '$1 == n { s = $2 } END { print (s == "" ? "-" : s) }'
   "${TRAIN_EVERY:-10}" "${VAL_EVERY:-5}" 1
 sets="$out/sets.csv"
 # images with a side under MIN_SIDE pixels (the largest patch) can be neither trained on nor scored: left out
-awk -F, -v fe="${FREE_EVERY:-4}" -v ce="${CANDIDATE_EVERY:-12}" -v de="${DEFECT_EVERY:-10}" -v min="${MIN_SIDE:-65}" 'BEGIN { OFS = "," }
+awk -F, -v fe="${FREE_EVERY:-4}" -v ce="${CANDIDATE_EVERY:-12}" -v de="${DEFECT_EVERY:-10}" -v min="${MIN_SIDE:-33}" 'BEGIN { OFS = "," }
   NR == 1 { print; next }
   { cmd = "file -b \"" $1 "\""; cmd | getline info; close(cmd); split(info, f, ", "); split(f[2], wh, " x ")
     small = (wh[1] + 0 < min || wh[2] + 0 < min); if (small) smalls[$3]++ }
