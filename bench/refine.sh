@@ -77,7 +77,7 @@ if [ "${CONTROL:-0}" = 1 ]; then
   { head -n 1 "$sets"; awk -F, 'BEGIN { OFS = "," } $3 == "train" { $3 = "refine"; print }' "$sets" | awk -v n="$handful" 'NR % 11 == 1 && k++ < n'; } > "$out/control.csv"
   if [ ! -f "$out/control.zip" ]; then
     timed control bin/stad refine --model "$out/model.zip" --normal "$out/control.csv:refine" --out "$out/control.zip" \
-      --time-budget "$refine_min" --seed "$seed" --cpu 2>&1 | tee "$out/control.log"
+      --time-budget "$refine_min" --seed "$seed" --cpu 2>&1 | tee "$out/control-refine.log"
   fi
   scores control "$out/control.zip" "$sets:pool"
 fi
@@ -88,15 +88,15 @@ flagged() {
   awk -F, -v want="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { good = ($c["image"] ~ /^good\//); if (good == want) { n++; k += ($c["anomalous"] == "yes") } } END { printf "%d of %d", k, n }' "$out/$1/scores.csv"
 }
-threshold() { grep -o '(threshold [0-9.]*' "$out/$1.log" | tail -n 1 | cut -d' ' -f2; }
+threshold() { bin/stad info --model "$out/$1.zip" | awk '$1 == "threshold" { print $2 }'; }
 metric() { python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))["overall"][sys.argv[2]]; print("-" if v is None else "%.3f" % v)' "$out/$1-eval/metrics.json" "$2"; }
 { echo "| model | false alarms (defect-free flagged) | defective flagged | AU-PRO@0.3 | pixel AUROC | image AUROC | threshold | train / refine time |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   for m in before after control; do
     [ -f "$out/$m/scores.csv" ] || continue
-    case $m in before) step=train ;; after) step=refine ;; *) step=control ;; esac
+    case $m in before) step=train; model=model ;; after) step=refine; model=refined ;; *) step=control; model=control ;; esac
     t="$(seconds $step) s"
-    echo "| $m | $(flagged $m 1) | $(flagged $m 0) | $(metric $m auPro) | $(metric $m pixelAuroc) | $(metric $m imageAuroc) | $(threshold $step) | $t |"
+    echo "| $m | $(flagged $m 1) | $(flagged $m 0) | $(metric $m auPro) | $(metric $m pixelAuroc) | $(metric $m imageAuroc) | $(threshold $model) | $t |"
   done
 } | tee "$out/table.md"
 log "the $handful refine images themselves: flagged by the model $(awk '$1 == 1' "$out/handful.txt" | wc -l), by the refined model $(flagged handful-after 1 | cut -d' ' -f1)"
