@@ -11,7 +11,7 @@
 # never in the pool, is a refine candidate), DEFECT_EVERY (10: every 10th defective test image is in the pool),
 # MIN_SIDE (33: the patch size), SEED (1), CONTROL (0; 1: also refine with HANDFUL of the model's own training images, the same
 # budget and nothing new, and score the pool with that model: what the extra steps and new calibration do alone).
-# Stages whose output exists are skipped, so a run resumes.
+# Stages whose output exists are skipped, so a run resumes: give other settings a new OUT_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/out/refine}"; handful="${2:-5}"; train_min="${3:-6}"; refine_min="${4:-3}"; train_args="${5:---patch-sizes 33 --map-mode strided}"
