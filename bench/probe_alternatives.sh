@@ -60,8 +60,9 @@ node_modules=$cache/node/node_modules
 if [ "$(node -p "try{require('$PWD/$node_modules/@tensorflow/tfjs/package.json').version}catch(e){''}")" != "$TFJS" ]; then
   npm install --prefix "$cache/node" --ignore-scripts --no-audit --no-fund --no-save --silent "@tensorflow/tfjs@$TFJS"
 fi
-rm -rf "$cache/check"
+rm -rf "$cache/check" && mkdir -p "$cache/check"
 for size in 224x224 157x203; do
+  echo "$size:" >> "$cache/check/difference.txt"
   declare -A nodes=()
   for row in "${rows[@]}"; do set -- $row; nodes[$2]="${nodes[$2]:-$3 $4} $5"; done
   for model in "${!nodes[@]}"; do
@@ -91,7 +92,7 @@ fi
 for row in "${rows[@]}"; do
   set -- $row
   d=$out/$1-p65
-  [ -d "$d" ] || $py bench/distill/probe_graph.py --model "$2" --feed "$3" --range "$4" \
+  [ -d "$d" ] || $py bench/distill/probe_graph.py --model "$2" --feed "$3" --range="$4" \
     --node "$5" --pool "$6" --like "$out/shipped-p65" --split "$out/split.csv" --out "$d" --name "$1"
   dirs+=("$d")
 done

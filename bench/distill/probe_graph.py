@@ -26,7 +26,7 @@ def parse(argv):
     ap = argparse.ArgumentParser(description="a tfjs graph model's features at a teacher probe dump's grid points")
     ap.add_argument('--model', required=True, help='the model.json of a tfjs graph model (weights beside it)')
     ap.add_argument('--feed', required=True, help='the node fed with the image (NHWC in the graph)')
-    ap.add_argument('--range', required=True, help='LO,HI: the values black and white map to, as the package feeds them')
+    ap.add_argument('--range', required=True, help='LO,HI: the values black and white map to, as the package feeds them (write --range=-1,1 when LO is negative)')
     ap.add_argument('--node', required=True, help='the node whose features to read')
     ap.add_argument('--pool', required=True, choices=('none', 'avg3'))
     ap.add_argument('--like', required=True, help='a TeacherProbe dump whose grid points to use')

@@ -59,3 +59,28 @@ def test_bad_inputs_say_what_to_do(harness, capsys):  # noqa: F811
     (out / 'keep').write_text('x')
     assert run(harness, out) == 1
     assert 'not empty' in capsys.readouterr().err and (out / 'keep').read_text() == 'x'
+
+
+def write_dump(folder, train, test, test_labels):
+    os.makedirs(folder)
+    with open(os.path.join(folder, 'meta.txt'), 'w') as f:
+        f.write('name=x\np=65\nkind=teacher\nstride=8\n')
+    for part, rows in (('train', train), ('test', test)):
+        lab = np.zeros(len(rows), probe_p.LAB)
+        lab['l'] = test_labels if part == 'test' else 0
+        lab.tofile(os.path.join(folder, f'{part}.lab'))
+        rows.astype('>f4').tofile(os.path.join(folder, f'{part}.f32'))
+
+
+def test_a_constant_channel_leaves_every_probe_number_as_without_it(tmp_path):
+    # pretrained networks have dead ReLU channels: zero on every image; their correlation is undefined
+    rng = np.random.default_rng(4)
+    train, test = rng.standard_normal((300, 6)), rng.standard_normal((200, 6))
+    y = (rng.random(200) < 0.2).astype(int)
+    test[y == 1] += 0.8
+    write_dump(str(tmp_path / 'live'), train, test, y)
+    dead = lambda a: np.concatenate([a[:, :3], np.zeros((len(a), 1)), a[:, 3:]], 1)  # noqa: E731
+    write_dump(str(tmp_path / 'dead'), dead(train), dead(test), y)
+    live, with_dead = teacher_probe.probe(str(tmp_path / 'live')), teacher_probe.probe(str(tmp_path / 'dead'))
+    for key in ('pr_corr', 'pr_cov', 'nn', 'maha'):
+        assert np.isfinite(with_dead[key]) and with_dead[key] == pytest.approx(live[key], rel=1e-4), key
