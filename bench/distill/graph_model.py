@@ -127,6 +127,8 @@ def _conv(node, args):
         raise GraphModelError(f'node {node["name"]}: unequal strides {strides}')
     depthwise = 'Depthwise' in node['op']
     k = weight.shape[0]
+    if weight.dim() != 4 or weight.shape[1] != k:
+        raise GraphModelError(f'node {node["name"]}: kernel of shape {tuple(weight.shape)}; only square 2-D kernels are supported')
     if depthwise:   # [kh, kw, in, mult] -> [in * mult, 1, kh, kw]
         w = weight.reshape(k, weight.shape[1], -1, 1).permute(2, 3, 0, 1)
     else:           # [kh, kw, in, out] -> [out, in, kh, kw]
