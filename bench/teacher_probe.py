@@ -98,7 +98,8 @@ def probe(d, split=None):
     k = tr.shape[1]
     mu, sd = tr.mean(0), tr.std(0)+1e-6
     trn, ten = (tr-mu)/sd, (te-mu)/sd
-    pr_corr = pr(np.linalg.eigvalsh(np.corrcoef(trn.T)))
+    live = tr.std(0) > 0   # a constant channel (a dead ReLU of a pretrained network) has no correlation
+    pr_corr = pr(np.linalg.eigvalsh(np.corrcoef(trn[:, live].T)))
     pr_cov = pr(np.linalg.eigvalsh(np.cov(tr.T)))
     # Mahalanobis (standardised descriptors, as the students see them)
     ic = np.linalg.inv(np.cov(trn.T) + 1e-3*np.eye(k))
