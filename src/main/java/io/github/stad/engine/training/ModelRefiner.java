@@ -3,7 +3,6 @@ package io.github.stad.engine.training;
 import io.github.stad.engine.budget.TrainingBudget;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.ImageChecks;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
 import io.github.stad.engine.model.ScaleModel;
@@ -70,9 +69,7 @@ public final class ModelRefiner {
 	private static void requireImages(AnomalyModel model, TrainingImages images) {
 		if (images.normal().isEmpty()) throw new IllegalArgumentException("No training images to refine on");
 		if (images.validation().isEmpty()) throw new IllegalArgumentException("No validation images: the refined model must be calibrated on anomaly-free images");
-		for (FloatImage image : images.normal()) ImageChecks.requireCompatible(image, model.inputChannels(), model.minimumImageSize());
-		for (FloatImage image : images.validation()) ImageChecks.requireCompatible(image, model.inputChannels(), model.minimumImageSize());
-		ImageChecks.requireOrdinaryValues(images.normal(), images.validation());
+		images.requireMatching(model.inputChannels(), model.minimumImageSize());
 	}
 
 	/** The students of the {@code index}-th scale, continued from where they are for the steps the plan gives them. */

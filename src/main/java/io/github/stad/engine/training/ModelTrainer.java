@@ -5,7 +5,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.stad.engine.Progress;
 import io.github.stad.engine.image.FloatImage;
-import io.github.stad.engine.image.ImageChecks;
 import io.github.stad.engine.image.InputNormalisation;
 import io.github.stad.engine.model.AnomalyModel;
 import io.github.stad.engine.model.Calibration;
@@ -53,7 +52,7 @@ public final class ModelTrainer {
 	/** @param clock nanoseconds, for the time budget (tests give their own) */
 	static Outcome train(TrainingImages images, TrainingSettings settings, TeacherWeights.Source teachers, Map<String, String> provenance, Progress progress,
 			LongSupplier clock) {
-		int channels = requireImages(images.normal(), images.validation(), settings);
+		int channels = requireImages(images, settings);
 		TrainingImages scaled = images.resized(settings.processingScale()); // everything below sees the images as the model will score them
 		TrainingPlan plan = TrainingPlan.make(settings, clock);
 		progress.log(plan.describe());
@@ -69,14 +68,11 @@ public final class ModelTrainer {
 	}
 
 	/** The channels of the images, after checking that there are some of each and that all match and are large enough. */
-	private static int requireImages(List<FloatImage> normal, List<FloatImage> validation, TrainingSettings settings) {
-		if (normal.isEmpty()) throw new IllegalArgumentException("No normal training images");
-		if (validation.isEmpty()) throw new IllegalArgumentException("No validation images: give a separate set of anomaly-free images");
-		int channels = normal.get(0).channels();
-		int minSize = AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), settings.processingScale());
-		for (FloatImage image : normal) ImageChecks.requireCompatible(image, channels, minSize);
-		for (FloatImage image : validation) ImageChecks.requireCompatible(image, channels, minSize);
-		ImageChecks.requireOrdinaryValues(normal, validation); // before the normalisation that such pixels would ruin
+	private static int requireImages(TrainingImages images, TrainingSettings settings) {
+		if (images.normal().isEmpty()) throw new IllegalArgumentException("No normal training images");
+		if (images.validation().isEmpty()) throw new IllegalArgumentException("No validation images: give a separate set of anomaly-free images");
+		int channels = images.normal().get(0).channels();
+		images.requireMatching(channels, AnomalyModel.minimumImageSize(Arrays.stream(settings.patchSizes()).max().orElseThrow(), settings.processingScale()));
 		return channels;
 	}
 
