@@ -23,7 +23,8 @@ import java.util.zip.ZipFile;
  * Turns a teacher-training checkpoint into the file shipped in src/main/resources/teachers: the
  * weights, the checkpoint's provenance plus a loss curve (every 10th iteration: iteration, total, Lm,
  * Lc) and a check descriptor (the patch network's output for x[i,j] = sin(0.3 i + 0.7 j), which
- * ShippedTeachersTest recomputes), without the optimiser state.
+ * ShippedTeachersTest recomputes), without the optimiser state. A checkpoint already stripped of its training
+ * record (training.json) gets no loss curve from it: give one as {@code lossCurve=…}.
  * Usage: ReleaseTeacher CHECKPOINT OUT [key=value …]
  */
 public final class ReleaseTeacher {
@@ -34,14 +35,7 @@ public final class ReleaseTeacher {
 		try (ZipFile zip = new ZipFile(checkpoint.toFile())) {
 			JsonObject header = JsonParser.parseString(read(zip, "teacher.json")).getAsJsonObject();
 			header.getAsJsonObject("provenance").entrySet().forEach(e -> provenance.put(e.getKey(), e.getValue().getAsString()));
-			JsonArray losses = JsonParser.parseString(read(zip, "training.json")).getAsJsonObject().getAsJsonArray("losses");
-			StringJoiner curve = new StringJoiner(";");
-			for (int i = 0; i < losses.size(); i++) {
-				if (i % 10 != 0 && i != losses.size() - 1) continue;
-				JsonArray l = losses.get(i).getAsJsonArray();
-				curve.add(String.format("%d:%.4f:%.4f:%.4f", i + 1, l.get(0).getAsFloat(), l.get(2).getAsFloat(), l.get(3).getAsFloat()));
-			}
-			provenance.put("lossCurve", curve.toString());
+			if (zip.getEntry("training.json") != null) provenance.put("lossCurve", lossCurve(zip));
 		}
 		for (int i = 2; i < args.length; i++) {
 			String[] kv = args[i].split("=", 2);
@@ -60,6 +54,18 @@ public final class ReleaseTeacher {
 		}
 		TeacherFile.save(t.architecture(), t.weights(), provenance, out);
 		System.out.println("Released " + out);
+	}
+
+	/** Every 10th iteration of the training record: iteration, total, Lm, Lc. */
+	private static String lossCurve(ZipFile zip) throws Exception {
+		JsonArray losses = JsonParser.parseString(read(zip, "training.json")).getAsJsonObject().getAsJsonArray("losses");
+		StringJoiner curve = new StringJoiner(";");
+		for (int i = 0; i < losses.size(); i++) {
+			if (i % 10 != 0 && i != losses.size() - 1) continue;
+			JsonArray l = losses.get(i).getAsJsonArray();
+			curve.add(String.format("%d:%.4f:%.4f:%.4f", i + 1, l.get(0).getAsFloat(), l.get(2).getAsFloat(), l.get(3).getAsFloat()));
+		}
+		return curve.toString();
 	}
 
 	private static String read(ZipFile zip, String name) throws Exception {
